@@ -1,0 +1,47 @@
+package dev.ordinal.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * A set of ordinal-named pods, each with its own claims: a superset of apps/v1 StatefulSet.
+ *
+ * <p>The name limit keeps every derived name valid: pods {@code <set>-<ordinal>} are DNS labels
+ * (they are hostnames), and the {@code controller-revision-hash} label value {@code <set>-<hash>}
+ * must fit in 63 characters.
+ */
+@Group(OrdinalSet.GROUP)
+@Version(OrdinalSet.VERSION)
+@Kind(OrdinalSet.KIND)
+@Plural(OrdinalSet.PLURAL)
+@Singular("ordinalset")
+@ShortNames("ords")
+@AdditionalPrinterColumn(name = "DESIRED", jsonPath = ".spec.replicas", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "READY", jsonPath = ".status.readyReplicas", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "UPDATED", jsonPath = ".status.updatedReplicas", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "BOUND", jsonPath = ".status.boundClaims", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@ValidationRule(
+    value = "self.metadata.name.size() <= 52",
+    message = "metadata.name must be at most 52 characters: the controller-revision-hash label <name>-<hash> must fit in 63",
+    reason = "FieldValueTooLong")
+@ValidationRule(
+    value = "self.metadata.name.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",
+    message = "metadata.name must be a DNS label (lowercase letters, digits and '-'): pod names <name>-<ordinal> are hostnames",
+    reason = "FieldValueInvalid")
+public class OrdinalSet extends CustomResource<OrdinalSetSpec, OrdinalSetStatus> implements Namespaced {
+  public static final String GROUP = "ordinal.dev";
+  public static final String VERSION = "v1alpha1";
+  public static final String KIND = "OrdinalSet";
+  public static final String PLURAL = "ordinalsets";
+  public static final String API_VERSION = GROUP + "/" + VERSION;
+  public static final String CRD_NAME = PLURAL + "." + GROUP;
+}
