@@ -1,0 +1,253 @@
+package dev.ordinal.operator.execute;
+
+import dev.ordinal.api.v1alpha1.OrdinalSet;
+import dev.ordinal.binding.BindWrites;
+import dev.ordinal.operator.report.OperatorMetrics;
+import dev.ordinal.planning.Action;
+import dev.ordinal.planning.EventNote;
+import dev.ordinal.spec.SetDefinition;
+import dev.ordinal.operator.report.EventRecorder;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.net.HttpURLConnection;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thin imperative shell: each action becomes one or a few API writes. No server-side apply:
+ * creates, updates carrying the observed resourceVersion (optimistic concurrency) and JSON merge
+ * patches. "Already exists" on create and "not found" on delete count as done; a conflict stops
+ * the ordinal's remaining actions and the next reconcile recomputes from fresh observations.
+ *
+ * <p>OrderedReady sets run their actions one by one. Parallel sets run ordinals concurrently in
+ * slow-start batches (1, 2, 4, ... up to a limit; a failing batch stops the rest), as upstream's
+ * slowStartBatch, so a broken API does not receive a thousand doomed requests.
+ */
+public final class KubernetesActionExecutor implements ActionExecutor, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(KubernetesActionExecutor.class);
+  private final KubernetesClient client;
+  private final EventRecorder events;
+  private final OperatorMetrics metrics;
+  private final int maxParallel;
+  private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+
+  public KubernetesActionExecutor(KubernetesClient client, EventRecorder events, OperatorMetrics metrics, int maxParallel) {
+    this.client = client;
+    this.events = events;
+    this.metrics = metrics;
+    this.maxParallel = Math.max(1, maxParallel);
+  }
+
+  @Override
+  public ExecutionResult execute(SetDefinition set, List<Action> actions) {
+    if (actions.isEmpty()) {
+      return new ExecutionResult(List.of(), List.of());
+    }
+    List<List<Action>> groups = set.isParallel() ? groupByOrdinal(actions) : List.of(actions);
+    List<Action> done = Collections.synchronizedList(new ArrayList<>());
+    List<Action> notDone = Collections.synchronizedList(new ArrayList<>());
+    int index = 0;
+    int batch = 1;
+    boolean failed = false;
+    while (index < groups.size()) {
+      List<List<Action>> slice = groups.subList(index, Math.min(groups.size(), index + batch));
+      index += slice.size();
+      if (failed) {
+        slice.forEach(notDone::addAll);
+        continue;
+      }
+      failed = !runBatch(set, slice, done, notDone);
+      batch = Math.min(maxParallel, batch * 2);
+    }
+    return new ExecutionResult(done, notDone);
+  }
+
+  private boolean runBatch(SetDefinition set, List<List<Action>> slice, List<Action> done, List<Action> notDone) {
+    if (slice.size() == 1) {
+      return runGroup(set, slice.get(0), done, notDone);
+    }
+    List<Future<Boolean>> futures = slice.stream().map(g -> pool.submit(() -> runGroup(set, g, done, notDone))).toList();
+    boolean ok = true;
+    for (Future<Boolean> f : futures) {
+      try {
+        ok &= f.get();
+      } catch (Exception e) {
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  /** Runs a group in order; after the first failure of an ordinal, that ordinal's later actions are skipped. */
+  private boolean runGroup(SetDefinition set, List<Action> group, List<Action> done, List<Action> notDone) {
+    java.util.Set<Integer> failedOrdinals = new java.util.HashSet<>();
+    boolean ok = true;
+    for (Action action : group) {
+      if (failedOrdinals.contains(action.ordinal())) {
+        notDone.add(action);
+        continue;
+      }
+      try {
+        run(set, action);
+        done.add(action);
+        metrics.actionDone(action);
+      } catch (KubernetesClientException e) {
+        ok = false;
+        failedOrdinals.add(action.ordinal());
+        notDone.add(action);
+        metrics.actionFailed(action);
+        if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+          log.info("set {}/{}: {} lost a race (conflict), will retry from fresh state", set.namespace(), set.name(), action.describe());
+        } else {
+          log.warn("set {}/{}: {} failed: {}", set.namespace(), set.name(), action.describe(), e.getMessage());
+          setEvent(set, EventNote.Type.Warning, failedReason(action), action.describe() + " failed: " + e.getMessage());
+        }
+      }
+    }
+    return ok;
+  }
+
+  private void run(SetDefinition set, Action action) {
+    switch (action) {
+      case Action.CreateClaim a -> createClaim(set, a);
+      case Action.BindClaim a -> bindClaim(set, a);
+      case Action.CompleteBind a -> completeBind(set, a.claim(), a.volume());
+      case Action.CreatePod a -> createPod(set, a);
+      case Action.DeletePod a -> deletePod(set, a);
+      case Action.SetClaimOwners a -> setClaimOwners(set, a);
+    }
+  }
+
+  private void createClaim(SetDefinition set, Action.CreateClaim a) {
+    String name = a.claim().getMetadata().getName();
+    if (a.reserve().isPresent()) {
+      PersistentVolume reserved = client.persistentVolumes().resource(a.reserve().get()).update();
+      log.info("set {}/{}: reserved volume {} for claim {}", set.namespace(), set.name(), reserved.getMetadata().getName(), name);
+    }
+    if (createIgnoringExisting(() -> client.persistentVolumeClaims().inNamespace(set.namespace()).resource(a.claim()).create())) {
+      log.info("set {}/{}: created claim {}{}", set.namespace(), set.name(), name,
+          a.reserve().map(v -> " on volume " + v.getMetadata().getName()).orElse(""));
+      setEvent(set, EventNote.Type.Normal, "SuccessfulCreate",
+          "create Claim " + name + " Pod " + dev.ordinal.naming.OrdinalNames.podName(set.name(), a.ordinal()) + " in OrdinalSet " + set.name() + " success");
+    }
+  }
+
+  /** Reserve first, then point the claim at the volume, then mark both Bound: the cluster's PV controller agrees at every step. */
+  private void bindClaim(SetDefinition set, Action.BindClaim a) {
+    PersistentVolume reserved = client.persistentVolumes().resource(a.volume()).update();
+    PersistentVolumeClaim pointed = client.persistentVolumeClaims().inNamespace(set.namespace())
+        .resource(BindWrites.pointedAt(a.claim(), reserved.getMetadata().getName())).update();
+    log.info("set {}/{}: bound claim {} to volume {}", set.namespace(), set.name(), pointed.getMetadata().getName(), reserved.getMetadata().getName());
+    completeBind(set, pointed, reserved);
+  }
+
+  private void completeBind(SetDefinition set, PersistentVolumeClaim claim, PersistentVolume volume) {
+    PersistentVolumeClaim pointed = claim;
+    if (!"yes".equals(annotation(claim, dev.ordinal.naming.Labels.BIND_COMPLETED))) {
+      pointed = client.persistentVolumeClaims().inNamespace(set.namespace())
+          .resource(BindWrites.pointedAt(claim, volume.getMetadata().getName())).update();
+    }
+    PersistentVolume bound = BindWrites.bound(volume, pointed);
+    PersistentVolume written = volume;
+    if (!java.util.Objects.equals(bound.getSpec().getClaimRef(), volume.getSpec().getClaimRef())) {
+      written = client.persistentVolumes().resource(bound).update();
+    }
+    if (written.getStatus() == null || !"Bound".equals(written.getStatus().getPhase())) {
+      bound.getMetadata().setResourceVersion(written.getMetadata().getResourceVersion());
+      written = client.persistentVolumes().resource(bound).updateStatus();
+    }
+    if (pointed.getStatus() == null || !"Bound".equals(pointed.getStatus().getPhase())) {
+      client.persistentVolumeClaims().inNamespace(set.namespace()).resource(BindWrites.boundStatus(pointed, written)).updateStatus();
+    }
+    metrics.claimBound(set, claim);
+    log.info("set {}/{}: claim {} is Bound to volume {}", set.namespace(), set.name(), claim.getMetadata().getName(), volume.getMetadata().getName());
+  }
+
+  private void createPod(SetDefinition set, Action.CreatePod a) {
+    String name = a.pod().getMetadata().getName();
+    if (createIgnoringExisting(() -> client.pods().inNamespace(set.namespace()).resource(a.pod()).create())) {
+      log.info("set {}/{}: created pod {}", set.namespace(), set.name(), name);
+      setEvent(set, EventNote.Type.Normal, "SuccessfulCreate", "create Pod " + name + " in OrdinalSet " + set.name() + " successful");
+    }
+  }
+
+  private void deletePod(SetDefinition set, Action.DeletePod a) {
+    try {
+      client.pods().inNamespace(set.namespace()).withName(a.name()).delete();
+      log.info("set {}/{}: deleted pod {} ({})", set.namespace(), set.name(), a.name(), a.reason());
+      setEvent(set, EventNote.Type.Normal, "SuccessfulDelete", "delete Pod " + a.name() + " in OrdinalSet " + set.name() + " successful");
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+        throw e;
+      }
+    }
+  }
+
+  private void setClaimOwners(SetDefinition set, Action.SetClaimOwners a) {
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("resourceVersion", a.resourceVersion());
+    metadata.put("ownerReferences", a.owners());
+    client.persistentVolumeClaims().inNamespace(set.namespace()).withName(a.claimName())
+        .patch(PatchContext.of(PatchType.JSON_MERGE), client.getKubernetesSerialization().asJson(Map.of("metadata", metadata)));
+    log.info("set {}/{}: {}", set.namespace(), set.name(), a.describe());
+  }
+
+  /** True when this call created the object; false when it existed already (a stale cache, or a restart mid-flight). */
+  private static boolean createIgnoringExisting(Runnable create) {
+    try {
+      create.run();
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private void setEvent(SetDefinition set, EventNote.Type type, String reason, String message) {
+    events.record(new EventNote(
+        new EventNote.Involved(OrdinalSet.API_VERSION, OrdinalSet.KIND, set.namespace(), set.name(), set.uid()),
+        type, reason, message));
+  }
+
+  private static String failedReason(Action action) {
+    return switch (action) {
+      case Action.CreateClaim a -> "FailedCreate";
+      case Action.CreatePod a -> "FailedCreate";
+      case Action.DeletePod a -> "FailedDelete";
+      case Action.BindClaim a -> "FailedBinding";
+      case Action.CompleteBind a -> "FailedBinding";
+      case Action.SetClaimOwners a -> "FailedUpdate";
+    };
+  }
+
+  private static String annotation(PersistentVolumeClaim claim, String key) {
+    return claim.getMetadata().getAnnotations() == null ? null : claim.getMetadata().getAnnotations().get(key);
+  }
+
+  private static List<List<Action>> groupByOrdinal(List<Action> actions) {
+    Map<Integer, List<Action>> byOrdinal = new LinkedHashMap<>();
+    for (Action a : actions) {
+      byOrdinal.computeIfAbsent(a.ordinal(), k -> new ArrayList<>()).add(a);
+    }
+    return new ArrayList<>(byOrdinal.values());
+  }
+
+  @Override
+  public void close() {
+    pool.shutdown();
+  }
+}

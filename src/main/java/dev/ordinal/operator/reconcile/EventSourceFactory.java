@@ -1,0 +1,108 @@
+package dev.ordinal.operator.reconcile;
+
+import dev.ordinal.api.v1alpha1.OrdinalSet;
+import dev.ordinal.naming.Labels;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Informers for everything a set depends on, and how their events map back to sets:
+ * pods and claims by the set-name label; a volume by the claim it names, or, when it is free,
+ * every set with a Pending claim (it may now bind); a StorageClass change wakes every set.
+ */
+final class EventSourceFactory {
+  private static final String PENDING = "pending-claims";
+  private static final String ALL = "all";
+
+  private EventSourceFactory() {}
+
+  static InformerClusterCache.EventSources create(EventSourceContext<OrdinalSet> context) {
+    var pods = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Pod.class, OrdinalSet.class)
+            .withName("pods")
+            .withLabelSelector(Labels.SET_NAME)
+            .withSecondaryToPrimaryMapper(EventSourceFactory::bySetLabel)
+            .build(),
+        context);
+    pods.addIndexers(Map.of(InformerClusterCache.BY_SET, InformerClusterCache::setKeyOf));
+
+    var claims = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(PersistentVolumeClaim.class, OrdinalSet.class)
+            .withName("claims")
+            .withSecondaryToPrimaryMapper(EventSourceFactory::bySetLabel)
+            .build(),
+        context);
+    claims.addIndexers(Map.of(
+        InformerClusterCache.BY_SET, InformerClusterCache::setKeyOf,
+        PENDING, c -> isPendingOfSomeSet(c) ? java.util.List.of(ALL) : java.util.List.of()));
+
+    var volumes = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(PersistentVolume.class, OrdinalSet.class)
+            .withName("volumes")
+            .withWatchAllNamespaces()
+            .withSecondaryToPrimaryMapper(pv -> setsAffectedBy(pv, claims, context))
+            .build(),
+        context);
+
+    var storageClasses = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(StorageClass.class, OrdinalSet.class)
+            .withName("storageclasses")
+            .withWatchAllNamespaces()
+            .withSecondaryToPrimaryMapper(sc -> setsWithPendingClaims(claims))
+            .build(),
+        context);
+
+    var nodes = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Node.class, OrdinalSet.class)
+            .withName("nodes")
+            .withWatchAllNamespaces()
+            .withSecondaryToPrimaryMapper(n -> Set.of())
+            .build(),
+        context);
+
+    return new InformerClusterCache.EventSources(pods, claims, volumes, storageClasses, nodes);
+  }
+
+  private static Set<ResourceID> bySetLabel(HasMetadata object) {
+    var labels = object.getMetadata().getLabels();
+    String set = labels == null ? null : labels.get(Labels.SET_NAME);
+    return set == null ? Set.of() : Set.of(new ResourceID(set, object.getMetadata().getNamespace()));
+  }
+
+  private static Set<ResourceID> setsAffectedBy(PersistentVolume pv, InformerEventSource<PersistentVolumeClaim, OrdinalSet> claims,
+      EventSourceContext<OrdinalSet> context) {
+    var ref = pv.getSpec() == null ? null : pv.getSpec().getClaimRef();
+    if (ref != null && ref.getName() != null) {
+      var claim = claims.get(new ResourceID(ref.getName(), ref.getNamespace()));
+      if (claim.isPresent()) {
+        return bySetLabel(claim.get());
+      }
+      // The claim is about to be created by a set in that namespace (reserve-then-create).
+      return context.getPrimaryCache().list(ref.getNamespace())
+          .map(s -> ResourceID.fromResource(s)).collect(Collectors.toSet());
+    }
+    return setsWithPendingClaims(claims);
+  }
+
+  private static Set<ResourceID> setsWithPendingClaims(InformerEventSource<PersistentVolumeClaim, OrdinalSet> claims) {
+    return claims.byIndex(PENDING, ALL).stream().flatMap(c -> bySetLabel(c).stream()).collect(Collectors.toSet());
+  }
+
+  private static boolean isPendingOfSomeSet(PersistentVolumeClaim claim) {
+    var labels = claim.getMetadata().getLabels();
+    boolean ours = labels != null && labels.containsKey(Labels.SET_NAME);
+    boolean bound = claim.getStatus() != null && "Bound".equals(claim.getStatus().getPhase());
+    return ours && !bound;
+  }
+}

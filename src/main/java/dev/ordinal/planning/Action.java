@@ -1,0 +1,63 @@
+package dev.ordinal.planning;
+
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One write the plan asks for. Every action names its ordinal: when an action fails, the executor
+ * skips the later actions of the same ordinal (a pod is never created after its claim failed).
+ */
+public sealed interface Action {
+  int ordinal();
+
+  /** A short verb-and-object for logs and metrics. */
+  String describe();
+
+  /** Create a claim; when {@code reserve} is present, first reserve that PV for it (reserve-then-bind). */
+  record CreateClaim(int ordinal, PersistentVolumeClaim claim, Optional<PersistentVolume> reserve) implements Action {
+    public String describe() {
+      return "create claim " + claim.getMetadata().getName() + reserve.map(v -> " on volume " + v.getMetadata().getName()).orElse("");
+    }
+  }
+
+  /** Reserve {@code volume} (already carrying the claimRef) and point the existing pending claim at it. */
+  record BindClaim(int ordinal, PersistentVolumeClaim claim, PersistentVolume volume) implements Action {
+    public String describe() {
+      return "bind claim " + claim.getMetadata().getName() + " to volume " + volume.getMetadata().getName();
+    }
+  }
+
+  /** Finish a bind whose reservation and claim pointer are in place: both objects become Bound. */
+  record CompleteBind(int ordinal, PersistentVolumeClaim claim, PersistentVolume volume) implements Action {
+    public String describe() {
+      return "complete bind of claim " + claim.getMetadata().getName() + " to volume " + volume.getMetadata().getName();
+    }
+  }
+
+  record CreatePod(int ordinal, Pod pod) implements Action {
+    public String describe() {
+      return "create pod " + pod.getMetadata().getName();
+    }
+  }
+
+  record DeletePod(int ordinal, String name, String uid, String reason) implements Action {
+    public String describe() {
+      return "delete pod " + name + " (" + reason + ")";
+    }
+  }
+
+  /** Replace the owner references of a claim (retention policy), guarded by its resourceVersion. */
+  record SetClaimOwners(int ordinal, String claimName, String resourceVersion, List<OwnerReference> owners) implements Action {
+    public SetClaimOwners {
+      owners = List.copyOf(owners);
+    }
+
+    public String describe() {
+      return "set owners of claim " + claimName + " to " + owners.stream().map(o -> o.getKind() + "/" + o.getName()).toList();
+    }
+  }
+}

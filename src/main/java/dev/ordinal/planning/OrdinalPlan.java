@@ -1,0 +1,35 @@
+package dev.ordinal.planning;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one reconcile should do and why it is waiting.
+ *
+ * @param actions writes, in the order they must happen
+ * @param events events to record
+ * @param waits why the set is not converged yet, one sentence each (shown in conditions)
+ * @param stuck the reason progress is blocked by a broken pod or claim, if any (Progressing=False)
+ * @param storageProblems why claims stay Pending, one sentence per claim (StorageBound=False)
+ * @param requeueAfter when a time-based wait (minReadySeconds) ends, if one is running
+ */
+public record OrdinalPlan(
+    List<Action> actions,
+    List<EventNote> events,
+    List<String> waits,
+    Optional<String> stuck,
+    List<String> storageProblems,
+    Optional<Duration> requeueAfter) {
+
+  public OrdinalPlan {
+    actions = List.copyOf(actions);
+    events = List.copyOf(events);
+    waits = List.copyOf(waits);
+    storageProblems = List.copyOf(storageProblems);
+  }
+
+  public boolean isConverged() {
+    return actions.isEmpty() && waits.isEmpty();
+  }
+}

@@ -1,0 +1,288 @@
+package dev.ordinal.sandbox;
+
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plays the scheduler and the kubelet of one fake node, deterministically: a pod is scheduled when
+ * each of its claims is Bound (or waits for a first consumer), and becomes Running and Ready only
+ * when every claim it mounts is Bound. Tests steer individual pods: fail them, keep them unready,
+ * or delay readiness. This is a simulation, not a kubelet: no container ever runs.
+ */
+public final class KubeletSimulator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(KubeletSimulator.class);
+  public static final String NODE_NAME = "sandbox-node";
+
+  private final KubernetesClient client;
+  private final String nodeName;
+  private final Supplier<Instant> clock;
+  private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
+  private final Set<String> queued = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "kubelet-simulator");
+    t.setDaemon(true);
+    return t;
+  });
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private volatile Duration readyDelay = Duration.ZERO;
+  private SharedIndexInformer<Pod> pods;
+  private SharedIndexInformer<PersistentVolumeClaim> claims;
+  private SharedIndexInformer<StorageClass> classes;
+
+  /** What a test wants a pod to do instead of becoming Ready. */
+  public enum Behaviour { FAIL, STAY_UNREADY, SUCCEED }
+
+  public KubeletSimulator(KubernetesClient client, String nodeName, Supplier<Instant> clock) {
+    this.client = client;
+    this.nodeName = nodeName;
+    this.clock = clock;
+  }
+
+  public KubeletSimulator start() {
+    ensureNode();
+    classes = client.storage().v1().storageClasses().inform();
+    claims = client.persistentVolumeClaims().inAnyNamespace().inform(new Handler<>(c -> claimChanged(c)));
+    pods = client.pods().inAnyNamespace().inform(new Handler<>(p -> enqueue(key(p))));
+    informers.addAll(List.of(classes, claims, pods));
+    return this;
+  }
+
+  /** Readiness for every pod arrives this long after its claims are Bound. */
+  public void setReadyDelay(Duration delay) {
+    this.readyDelay = delay;
+  }
+
+  public void behave(String namespace, String pod, Behaviour behaviour) {
+    behaviours.put(namespace + "/" + pod, behaviour);
+    enqueue(namespace + "/" + pod);
+  }
+
+  /** Back to normal: the pod becomes Ready when its claims are Bound. */
+  public void heal(String namespace, String pod) {
+    behaviours.remove(namespace + "/" + pod);
+    enqueue(namespace + "/" + pod);
+  }
+
+  private void ensureNode() {
+    try {
+      if (client.nodes().withName(nodeName).get() == null) {
+        client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder()
+            .withNewMetadata().withName(nodeName)
+            .withLabels(Map.of("kubernetes.io/hostname", nodeName, "topology.kubernetes.io/zone", "sandbox-zone"))
+            .endMetadata()
+            .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
+            .build()).create();
+      }
+    } catch (KubernetesClientException e) {
+      log.debug("node {} not created: {}", nodeName, e.getMessage());
+    }
+  }
+
+  private void claimChanged(PersistentVolumeClaim claim) {
+    for (Pod pod : pods.getStore().list()) {
+      if (Objects.equals(pod.getMetadata().getNamespace(), claim.getMetadata().getNamespace())
+          && claimNames(pod).contains(claim.getMetadata().getName())) {
+        enqueue(key(pod));
+      }
+    }
+  }
+
+  private void enqueue(String key) {
+    if (queued.add(key)) {
+      worker.execute(() -> {
+        queued.remove(key);
+        sync(key);
+      });
+    }
+  }
+
+  private void sync(String key) {
+    Pod pod = pods.getStore().getByKey(key);
+    if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
+      return;
+    }
+    try {
+      Behaviour behaviour = behaviours.get(key);
+      if (pod.getSpec().getNodeName() == null) {
+        if (schedulable(pod)) {
+          Pod scheduled = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+              .edit(p -> { p.getSpec().setNodeName(nodeName); return p; });
+          log.debug("scheduled pod {} to {}", key, nodeName);
+          setStatus(scheduled, pending(scheduled));
+        }
+        return;
+      }
+      PodStatus desired;
+      if (behaviour == Behaviour.FAIL) {
+        desired = terminal(pod, "Failed");
+      } else if (behaviour == Behaviour.SUCCEED) {
+        desired = terminal(pod, "Succeeded");
+      } else if (!allClaimsBound(pod) || behaviour == Behaviour.STAY_UNREADY) {
+        desired = isRunning(pod) && behaviour == Behaviour.STAY_UNREADY ? running(pod, false) : pending(pod);
+      } else {
+        Duration delay = readyDelay;
+        if (!delay.isZero() && !isRunning(pod)) {
+          setStatus(pod, running(pod, false));
+          worker.schedule(() -> enqueue(key), delay.toMillis(), TimeUnit.MILLISECONDS);
+          return;
+        }
+        desired = running(pod, true);
+      }
+      setStatus(pod, desired);
+    } catch (KubernetesClientException e) {
+      log.debug("kubelet simulator could not update {}: {}", key, e.getMessage());
+      worker.schedule(() -> enqueue(key), 200, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void setStatus(Pod pod, PodStatus desired) {
+    if (sameStatus(pod.getStatus(), desired)) {
+      return;
+    }
+    Pod copy = new io.fabric8.kubernetes.api.model.PodBuilder(pod).withStatus(desired).build();
+    copy.getMetadata().setResourceVersion(null);
+    client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(copy).updateStatus();
+  }
+
+  private boolean schedulable(Pod pod) {
+    for (String name : claimNames(pod)) {
+      PersistentVolumeClaim claim = claims.getStore().getByKey(pod.getMetadata().getNamespace() + "/" + name);
+      if (claim == null) {
+        return false;
+      }
+      boolean bound = claim.getStatus() != null && "Bound".equals(claim.getStatus().getPhase());
+      if (!bound && !waitsForFirstConsumer(claim)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean waitsForFirstConsumer(PersistentVolumeClaim claim) {
+    String cls = claim.getSpec().getStorageClassName();
+    if (cls == null) {
+      return false;
+    }
+    StorageClass sc = classes.getStore().getByKey(cls);
+    return sc != null && "WaitForFirstConsumer".equals(sc.getVolumeBindingMode());
+  }
+
+  private boolean allClaimsBound(Pod pod) {
+    for (String name : claimNames(pod)) {
+      PersistentVolumeClaim claim = claims.getStore().getByKey(pod.getMetadata().getNamespace() + "/" + name);
+      if (claim == null || claim.getStatus() == null || !"Bound".equals(claim.getStatus().getPhase())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static List<String> claimNames(Pod pod) {
+    if (pod.getSpec() == null || pod.getSpec().getVolumes() == null) {
+      return List.of();
+    }
+    return pod.getSpec().getVolumes().stream()
+        .map(Volume::getPersistentVolumeClaim)
+        .filter(Objects::nonNull)
+        .map(c -> c.getClaimName())
+        .toList();
+  }
+
+  private static boolean isRunning(Pod pod) {
+    return pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase());
+  }
+
+  private PodStatus pending(Pod pod) {
+    return new PodStatusBuilder().withPhase("Pending")
+        .withConditions(condition("PodScheduled", pod.getSpec().getNodeName() != null), condition("Ready", false))
+        .build();
+  }
+
+  private PodStatus running(Pod pod, boolean ready) {
+    String since = Optional.ofNullable(pod.getStatus())
+        .flatMap(s -> Optional.ofNullable(s.getConditions()))
+        .flatMap(cs -> cs.stream().filter(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()) == ready).findFirst())
+        .map(PodCondition::getLastTransitionTime)
+        .orElse(clock.get().toString());
+    List<io.fabric8.kubernetes.api.model.ContainerStatus> containers = pod.getSpec().getContainers().stream()
+        .map(c -> new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withReady(ready)
+            .withRestartCount(0).withNewState().withNewRunning().withStartedAt(since).endRunning().endState().build())
+        .toList();
+    return new PodStatusBuilder().withPhase("Running").withHostIP("10.0.0.1")
+        .withPodIP("10.244.0." + (Math.abs(pod.getMetadata().getName().hashCode()) % 250 + 2))
+        .withStartTime(since)
+        .withConditions(condition("PodScheduled", true),
+            new PodConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False").withLastTransitionTime(since).build())
+        .withContainerStatuses(containers)
+        .build();
+  }
+
+  private PodStatus terminal(Pod pod, String phase) {
+    return new PodStatusBuilder().withPhase(phase)
+        .withConditions(condition("PodScheduled", true), condition("Ready", false))
+        .build();
+  }
+
+  private PodCondition condition(String type, boolean status) {
+    return new PodConditionBuilder().withType(type).withStatus(status ? "True" : "False").withLastTransitionTime(clock.get().toString()).build();
+  }
+
+  /** Compares what matters, ignoring timestamps, so the simulator writes only on change. */
+  private static boolean sameStatus(PodStatus a, PodStatus b) {
+    if (a == null) {
+      return false;
+    }
+    if (!Objects.equals(a.getPhase(), b.getPhase())) {
+      return false;
+    }
+    return Objects.equals(conditionSummary(a), conditionSummary(b));
+  }
+
+  private static List<String> conditionSummary(PodStatus s) {
+    return s.getConditions() == null ? List.of()
+        : s.getConditions().stream().map(c -> c.getType() + "=" + c.getStatus()).sorted().toList();
+  }
+
+  private static String key(Pod pod) {
+    return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+  }
+
+  @Override
+  public void close() {
+    informers.forEach(SharedIndexInformer::close);
+    worker.shutdownNow();
+  }
+
+  /** Any add, update or delete of an object runs the callback. */
+  private record Handler<T>(java.util.function.Consumer<T> onChange) implements ResourceEventHandler<T> {
+    public void onAdd(T obj) { onChange.accept(obj); }
+    public void onUpdate(T oldObj, T newObj) { onChange.accept(newObj); }
+    public void onDelete(T obj, boolean deletedFinalStateUnknown) { onChange.accept(obj); }
+  }
+}

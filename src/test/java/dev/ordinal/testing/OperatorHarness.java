@@ -1,0 +1,127 @@
+package dev.ordinal.testing;
+
+import dev.ordinal.api.v1alpha1.OrdinalSet;
+import dev.ordinal.operator.OrdinalOperator;
+import dev.ordinal.operator.config.OperatorConfig;
+import dev.ordinal.sandbox.KubeletSimulator;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The real operator against the fabric8 mock API server (CRUD mode), plus a kubelet simulator.
+ * One server and operator per test class (register as a static field); each test gets its own
+ * namespace from {@link #namespace()}, so tests in a class do not see each other's objects.
+ */
+public final class OperatorHarness implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+  public static final Path CRD_FILE = Path.of("crds", "ordinalsets.ordinal.dev-v1.yml");
+  private static final AtomicInteger NAMESPACES = new AtomicInteger();
+
+  private KubernetesMockServer server;
+  private KubernetesClient client;
+  private OrdinalOperator operator;
+  private KubeletSimulator kubelet;
+  private SimpleMeterRegistry registry;
+  private String namespace;
+  private boolean startOperator = true;
+
+  /** A harness whose operator the test starts itself (for restart and startup tests). */
+  public static OperatorHarness withoutOperator() {
+    OperatorHarness h = new OperatorHarness();
+    h.startOperator = false;
+    return h;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+    server.init();
+    client = server.createClient();
+    installCrd(client);
+    kubelet = new KubeletSimulator(client, KubeletSimulator.NODE_NAME, Instant::now).start();
+    if (startOperator) {
+      startOperator();
+    }
+  }
+
+  public static void installCrd(KubernetesClient client) throws Exception {
+    try (InputStream in = Files.newInputStream(CRD_FILE)) {
+      CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+      client.resource(crd).create();
+    }
+  }
+
+  public OrdinalOperator startOperator() {
+    registry = new SimpleMeterRegistry();
+    operator = OrdinalOperator.create(client, OperatorConfig.local(Set.of()), registry, Instant::now);
+    operator.start();
+    return operator;
+  }
+
+  public void stopOperator() {
+    if (operator != null) {
+      operator.close();
+      operator = null;
+    }
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    namespace = "t" + NAMESPACES.incrementAndGet() + "-" + context.getRequiredTestMethod().getName().toLowerCase().replaceAll("[^a-z0-9]", "").substring(0, Math.min(20,
+        context.getRequiredTestMethod().getName().replaceAll("[^a-zA-Z0-9]", "").length()));
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    stopOperator();
+    if (kubelet != null) {
+      kubelet.close();
+    }
+    if (client != null) {
+      client.close();
+    }
+    if (server != null) {
+      server.destroy();
+    }
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public KubeletSimulator kubelet() {
+    return kubelet;
+  }
+
+  public SimpleMeterRegistry registry() {
+    return registry;
+  }
+
+  public OrdinalOperator operator() {
+    return operator;
+  }
+
+  /** This test's own namespace. */
+  public String namespace() {
+    return namespace;
+  }
+
+  public OrdinalSet set(String name) {
+    return client.resources(OrdinalSet.class).inNamespace(namespace).withName(name).get();
+  }
+}
