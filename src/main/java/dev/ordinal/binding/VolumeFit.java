@@ -64,7 +64,8 @@ record VolumeFit(ClaimRequest claim, Node node, Map<String, String> takenBy) {
       @Override
       String check(VolumeFit fit, IndexedVolume volume) {
         String taker = fit.takenBy.get(volume.name());
-        return taker == null || taker.equals(fit.claim.key())
+        boolean claimedByOther = volume.hasClaimRef() && !volume.isReservedFor(fit.claim);
+        return taker == null || taker.equals(fit.claim.key()) || claimedByOther // said already
             ? null
             : "chosen for claim " + taker + " in this pass";
       }
