@@ -108,15 +108,21 @@ public final class OrdinalPlanner {
         }
         if (!PodReadiness.isRunningAndAvailable(pod, set.minReadySeconds(), state.now())) {
           blocked = true;
-          PodReadiness.untilAvailable(pod, set.minReadySeconds(), state.now()).ifPresentOrElse(
-              d -> {
-                waits.add(podName(ordinal) + " is Ready and becomes available in " + d.toSeconds() + "s (minReadySeconds)");
-                requeueAfter = Optional.of(requeueAfter.map(r -> r.compareTo(d) < 0 ? r : d).orElse(d));
-              },
-              () -> waitForUnreadyPod(ordinal, pod));
+          waitForUnavailablePod(ordinal, pod);
         }
       }
       return blocked;
+    }
+
+    private void waitForUnavailablePod(int ordinal, Pod pod) {
+      Optional<Duration> untilAvailable = PodReadiness.untilAvailable(pod, set.minReadySeconds(), state.now());
+      if (untilAvailable.isPresent()) {
+        Duration d = untilAvailable.get();
+        waits.add(podName(ordinal) + " is Ready and becomes available in " + Math.max(1, d.toSeconds()) + "s (minReadySeconds)");
+        requeueAfter = Optional.of(requeueAfter.filter(r -> r.compareTo(d) < 0).orElse(d));
+        return;
+      }
+      waitForUnreadyPod(ordinal, pod);
     }
 
     private void waitForUnreadyPod(int ordinal, Pod pod) {

@@ -1,8 +1,6 @@
 package dev.ordinal.revision;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,15 +19,15 @@ import java.util.List;
  */
 public final class RevisionHash {
   private static final String SAFE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
-  private final ObjectMapper mapper;
+  private final KubernetesSerialization serialization;
 
   public RevisionHash(KubernetesSerialization serialization) {
-    this.mapper = serialization.getMapper().copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    this.serialization = serialization;
   }
 
   /** The hash of a template; the revision name is {@code <set>-<hash>}. */
   public String hash(PodTemplateSpec template, int collisionCount) {
-    JsonNode canonical = canonical(mapper.valueToTree(template));
+    JsonNode canonical = canonical(serialization.convertValue(template, JsonNode.class));
     int h = fnv1a(canonical.toString().getBytes(StandardCharsets.UTF_8));
     if (collisionCount > 0) {
       h = fnv1a(h, Integer.toString(collisionCount).getBytes(StandardCharsets.UTF_8));

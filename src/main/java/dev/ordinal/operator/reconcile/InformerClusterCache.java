@@ -64,9 +64,9 @@ final class InformerClusterCache implements ClusterCache {
 
   /** The informers the reconciler reads. */
   record EventSources(
-      InformerEventSource<Pod, ?> pods,
-      InformerEventSource<PersistentVolumeClaim, ?> claims,
-      InformerEventSource<PersistentVolume, ?> volumes,
-      InformerEventSource<StorageClass, ?> storageClasses,
-      InformerEventSource<Node, ?> nodes) {}
+      InformerEventSource<Pod, dev.ordinal.api.v1alpha1.OrdinalSet> pods,
+      InformerEventSource<PersistentVolumeClaim, dev.ordinal.api.v1alpha1.OrdinalSet> claims,
+      InformerEventSource<PersistentVolume, dev.ordinal.api.v1alpha1.OrdinalSet> volumes,
+      InformerEventSource<StorageClass, dev.ordinal.api.v1alpha1.OrdinalSet> storageClasses,
+      InformerEventSource<Node, dev.ordinal.api.v1alpha1.OrdinalSet> nodes) {}
 }
