@@ -41,6 +41,7 @@ final class CelRuleEvaluator {
     if (!node.rules().isEmpty()) {
       List<CompiledRule> compiled = new ArrayList<>();
       for (ValidationRuleSpec r : node.rules()) {
+        checkDefinition(node, r);
         CelRuntime.Program message = r.messageExpression().isBlank() ? null
             : env.compile(r.messageExpression(), r.schemaPath() + " (messageExpression)");
         compiled.add(new CompiledRule(r, env.compile(r.rule(), r.schemaPath()), message,
@@ -54,6 +55,31 @@ final class CelRuleEvaluator {
     }
     if (node.additionalProperties() != null) {
       compileAll(node.additionalProperties(), env);
+    }
+  }
+
+  private static final java.util.Set<String> REASONS =
+      java.util.Set.of("FieldValueInvalid", "FieldValueRequired", "FieldValueForbidden", "FieldValueDuplicate");
+
+  /** What the API server checks when the CRD is written: a known reason, a fieldPath that exists. */
+  private static void checkDefinition(StructuralSchema node, ValidationRuleSpec r) {
+    if (!REASONS.contains(r.reason())) {
+      throw new IllegalArgumentException("CEL rule at " + r.schemaPath() + ": reason " + GoFormat.quote(r.reason())
+          + " is not supported; supported values: \"FieldValueDuplicate\", \"FieldValueForbidden\","
+          + " \"FieldValueInvalid\", \"FieldValueRequired\"");
+    }
+    if (r.fieldPath().isBlank()) {
+      return;
+    }
+    String relative = FieldPaths.appendRelative(FieldPaths.ROOT, r.fieldPath());
+    StructuralSchema at = node;
+    for (String step : relative.split("\\.")) {
+      StructuralSchema next = at.properties().getOrDefault(step, at.additionalProperties());
+      if (next == null) {
+        throw new IllegalArgumentException("CEL rule at " + r.schemaPath() + ": fieldPath " + r.fieldPath()
+            + " does not refer to a field of the schema");
+      }
+      at = next;
     }
   }
 
