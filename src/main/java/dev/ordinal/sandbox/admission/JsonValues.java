@@ -1,7 +1,6 @@
 package dev.ordinal.sandbox.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,9 +55,5 @@ final class JsonValues {
       return "boolean";
     }
     return n.isArray() ? "array" : "object";
-  }
-
-  static JsonNode toTree(ObjectMapper mapper, Object value) {
-    return mapper.valueToTree(value);
   }
 }

@@ -56,7 +56,7 @@ class CustomResourceValidatorTest {
       """;
 
   // immutable and thread-safe: one per class, so the CEL programs are compiled once
-  private static final CustomResourceValidator validator = new CustomResourceValidator(loadCrd());
+  private static final CustomResourceValidator VALIDATOR = new CustomResourceValidator(loadCrd());
 
   /** A named edit of the web example, and (for invalid ones) a fragment of the expected message. */
   record Case(String name, Consumer<Map<String, Object>> edit, String expected) {
@@ -180,35 +180,35 @@ class CustomResourceValidatorTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("validSpecs")
   void admitsWhatAnApiServerAdmits(Case c) {
-    assertThat(validator.validate(V, web(c.edit()), null)).isEmpty();
+    assertThat(VALIDATOR.validate(V, web(c.edit()), null)).isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalidSpecs")
   void rejectsWhatAnApiServerRejectsWithItsMessage(Case c) {
-    List<FieldError> errors = validator.validate(V, web(c.edit()), null);
+    List<FieldError> errors = VALIDATOR.validate(V, web(c.edit()), null);
     assertThat(errors).extracting(FieldError::toString).anySatisfy(m -> assertThat(m).contains(c.expected()));
   }
 
   @Test
   void rejectsNegativeReplicasWithTheApiServersMessage() {
-    List<FieldError> errors = validator.validate(V, web(o -> set(o, "spec.replicas", -1)), null);
+    List<FieldError> errors = VALIDATOR.validate(V, web(o -> set(o, "spec.replicas", -1)), null);
     assertThat(errors).containsExactly(new FieldError("spec.replicas", FieldError.Type.INVALID, -1L,
         "spec.replicas in body should be greater than or equal to 0"));
-    assertThat(validator.toStatusMessage("OrdinalSet", "web", errors)).isEqualTo(
+    assertThat(VALIDATOR.toStatusMessage("OrdinalSet", "web", errors)).isEqualTo(
         "OrdinalSet.ordinal.dev \"web\" is invalid: spec.replicas: Invalid value: -1:"
             + " spec.replicas in body should be greater than or equal to 0");
   }
 
   @Test
   void statusMessageBracketsSeveralErrorsAndDropsRepeatedOnes() {
-    List<FieldError> errors = validator.validate(V, web(o -> {
+    List<FieldError> errors = VALIDATOR.validate(V, web(o -> {
       set(o, "spec.minReadySeconds", -1);
       set(o, "spec.selector", Map.of("matchLabels", Map.of("app", "db")));
     }), null);
     List<FieldError> twice = new ArrayList<>(errors);
     twice.addAll(errors);
-    assertThat(validator.toStatusMessage("OrdinalSet", "web", twice)).isEqualTo(
+    assertThat(VALIDATOR.toStatusMessage("OrdinalSet", "web", twice)).isEqualTo(
         "OrdinalSet.ordinal.dev \"web\" is invalid: ["
             + "spec.minReadySeconds: Invalid value: -1: spec.minReadySeconds in body should be greater than or equal to 0, "
             + "spec.selector: Invalid value: \"object\": selector.matchLabels must match template.metadata.labels]");
@@ -216,7 +216,7 @@ class CustomResourceValidatorTest {
 
   @Test
   void skipsCelRulesAfterATypeErrorAndSaysSoLikeTheApiServer() {
-    List<FieldError> errors = validator.validate(V, web(o -> {
+    List<FieldError> errors = VALIDATOR.validate(V, web(o -> {
       set(o, "spec.replicas", "two");
       set(o, "spec.selector", Map.of("matchLabels", Map.of("app", "db")));
     }), null);
@@ -233,8 +233,8 @@ class CustomResourceValidatorTest {
       set(o, "spec.selector", Map.of("matchLabels", Map.of("app", "nginx", "tier", "web")));
       set(o, "spec.template.metadata.labels", Map.of("app", "nginx", "tier", "web"));
     });
-    assertThat(validator.validate(V, changed, null)).as("valid as a create").isEmpty();
-    assertThat(validator.validate(V, changed, old)).extracting(FieldError::toString)
+    assertThat(VALIDATOR.validate(V, changed, null)).as("valid as a create").isEmpty();
+    assertThat(VALIDATOR.validate(V, changed, old)).extracting(FieldError::toString)
         .containsExactly("spec.selector: Forbidden: selector is immutable");
   }
 
@@ -245,14 +245,14 @@ class CustomResourceValidatorTest {
       set(o, "spec.replicas", 5);
       set(o, "spec.template.spec.containers[0].image", "nginx:1.27");
     });
-    assertThat(validator.validate(V, scaled, old)).isEmpty();
+    assertThat(VALIDATOR.validate(V, scaled, old)).isEmpty();
   }
 
   @Test
   void evaluatesTransitionRulesOnlyWhereTheOldObjectHasTheValue() {
     Map<String, Object> oldWithoutSpec = web(o -> remove(o, "spec"));
     Map<String, Object> changed = web(o -> set(o, "spec.selector.matchLabels", Map.of("app", "nginx")));
-    assertThat(validator.validate(V, changed, oldWithoutSpec)).isEmpty();
+    assertThat(VALIDATOR.validate(V, changed, oldWithoutSpec)).isEmpty();
   }
 
   @Test
@@ -260,10 +260,10 @@ class CustomResourceValidatorTest {
     KubernetesSerialization serialization = new KubernetesSerialization();
     GenericKubernetesResource bad = serialization.unmarshal(WEB.replace("replicas: 2", "replicas: -3"),
         GenericKubernetesResource.class);
-    assertThat(validator.validate(bad, null)).extracting(FieldError::toString).containsExactly(
+    assertThat(VALIDATOR.validate(bad, null)).extracting(FieldError::toString).containsExactly(
         "spec.replicas: Invalid value: -3: spec.replicas in body should be greater than or equal to 0");
     GenericKubernetesResource good = serialization.unmarshal(WEB, GenericKubernetesResource.class);
-    assertThat(validator.validate(good, null)).isEmpty();
+    assertThat(VALIDATOR.validate(good, null)).isEmpty();
   }
 
   @Test
@@ -272,7 +272,7 @@ class CustomResourceValidatorTest {
       remove(o, "spec.replicas");
       set(o, "spec.minReadySeconds", null);
     });
-    Map<String, Object> defaulted = validator.applyDefaults(V, object);
+    Map<String, Object> defaulted = VALIDATOR.applyDefaults(V, object);
     assertThat(get(defaulted, "spec.replicas")).isEqualTo(1L);
     assertThat(get(defaulted, "spec.podManagementPolicy")).isEqualTo("OrderedReady");
     assertThat(get(defaulted, "spec.minReadySeconds")).isEqualTo(0L);
@@ -280,7 +280,7 @@ class CustomResourceValidatorTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> spec = (Map<String, Object>) object.get("spec");
     assertThat(spec).doesNotContainKey("replicas").doesNotContainKey("podManagementPolicy");
-    assertThat(validator.validate(V, defaulted, null)).isEmpty();
+    assertThat(VALIDATOR.validate(V, defaulted, null)).isEmpty();
   }
 
   @Test
@@ -305,15 +305,15 @@ class CustomResourceValidatorTest {
   @Test
   void everyCelRuleInTheCrdIsTriggeredByAnInvalidCase() {
     List<String> triggered = new ArrayList<>();
-    invalidSpecs().forEach(c -> validator.validate(V, web(c.edit()), null).forEach(e -> triggered.add(e.detail())));
+    invalidSpecs().forEach(c -> VALIDATOR.validate(V, web(c.edit()), null).forEach(e -> triggered.add(e.detail())));
     // the transition rule needs an old object
-    validator.validate(V, web(o -> set(o, "spec.selector.matchLabels", Map.of("app", "nginx", "x", "y"))
+    VALIDATOR.validate(V, web(o -> set(o, "spec.selector.matchLabels", Map.of("app", "nginx", "x", "y"))
         ), web(o -> {})).forEach(e -> triggered.add(e.detail()));
 
     List<ValidationRule> rules = new ArrayList<>();
     collectRules(loadCrd().getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema(), rules);
     assertThat(rules).as("rules found in the CRD").hasSizeGreaterThanOrEqualTo(12);
-    assertThat(validator.rules(V)).hasSameSizeAs(rules);
+    assertThat(VALIDATOR.rules(V)).hasSameSizeAs(rules);
     for (ValidationRule rule : rules) {
       String detail = rule.getMessage() == null ? "failed rule: " + rule.getRule().strip() : rule.getMessage().strip();
       assertThat(triggered).as("no invalid case triggers the rule %s", rule.getRule()).contains(detail);
