@@ -1,6 +1,7 @@
 package dev.ordinal.binding;
 
 import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -16,15 +17,11 @@ final class CapacityBucket {
   CapacityBucket(int accessModes, Collection<IndexedVolume> volumes) {
     this.accessModes = accessModes;
     this.byCapacity = volumes.toArray(IndexedVolume[]::new);
-    java.util.Arrays.sort(byCapacity, IndexedVolume.BY_CAPACITY_THEN_NAME);
+    Arrays.sort(byCapacity, IndexedVolume.BY_CAPACITY_THEN_NAME);
   }
 
   int accessModes() {
     return accessModes;
-  }
-
-  int size() {
-    return byCapacity.length;
   }
 
   /**

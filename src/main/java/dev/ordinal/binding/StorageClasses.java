@@ -6,7 +6,6 @@ import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -100,9 +99,5 @@ public record StorageClasses(Map<String, StorageClass> byName) {
   @Override
   public String toString() {
     return "StorageClasses" + byName.keySet().stream().sorted().toList();
-  }
-
-  static boolean sameClass(String a, String b) {
-    return Objects.equals(a == null ? "" : a, b == null ? "" : b);
   }
 }

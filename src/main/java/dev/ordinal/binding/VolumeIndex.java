@@ -3,6 +3,7 @@ package dev.ordinal.binding;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,7 +39,7 @@ public final class VolumeIndex {
       IndexedVolume indexed = IndexedVolume.of(volume);
       named.putIfAbsent(indexed.name(), indexed);
     }
-    this.byName = java.util.Collections.unmodifiableMap(named);
+    this.byName = Collections.unmodifiableMap(named);
 
     Map<ClassAndMode, Map<Integer, List<IndexedVolume>>> grouped = new HashMap<>();
     Map<String, List<IndexedVolume>> reserved = new HashMap<>();

@@ -32,7 +32,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ValidationRule(
     value = "self.metadata.name.size() <= 52",
     message = "metadata.name must be at most 52 characters: the controller-revision-hash label <name>-<hash> must fit in 63",
-    reason = "FieldValueTooLong")
+    reason = "FieldValueInvalid")
 @ValidationRule(
     value = "self.metadata.name.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",
     message = "metadata.name must be a DNS label (lowercase letters, digits and '-'): pod names <name>-<ordinal> are hostnames",

@@ -64,7 +64,8 @@ import java.util.Objects;
         + " || self.volumeClaimTemplates.exists_one(u, has(u.metadata) && has(u.metadata.name) && u.metadata.name == t.metadata.name))",
     message = "volumeClaimTemplates names must be unique",
     fieldPath = ".volumeClaimTemplates",
-    reason = "FieldValueDuplicate")
+    // not FieldValueDuplicate: for that reason the API server prints only `Duplicate value: "object"`
+    reason = "FieldValueInvalid")
 @ValidationRule(
     value = "!has(self.volumeClaimTemplates) || self.volumeClaimTemplates.all(t, has(t.spec) && has(t.spec.resources)"
         + " && has(t.spec.resources.requests) && 'storage' in t.spec.resources.requests)",
