@@ -196,11 +196,13 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
   }
 
   private void setClaimOwners(SetDefinition set, Action.SetClaimOwners a) {
-    Map<String, Object> metadata = new LinkedHashMap<>();
-    metadata.put("resourceVersion", a.resourceVersion());
-    metadata.put("ownerReferences", a.owners());
+    // Written by hand: the client's serializer drops empty lists, and an empty list must reach the
+    // server (as null, which a merge patch reads as "remove") to take the last owner away.
+    String owners = a.owners().isEmpty() ? "null" : client.getKubernetesSerialization().asJson(a.owners());
+    String rv = client.getKubernetesSerialization().asJson(a.resourceVersion());
+    String patch = "{\"metadata\":{\"resourceVersion\":" + rv + ",\"ownerReferences\":" + owners + "}}";
     client.persistentVolumeClaims().inNamespace(set.namespace()).withName(a.claimName())
-        .patch(PatchContext.of(PatchType.JSON_MERGE), client.getKubernetesSerialization().asJson(Map.of("metadata", metadata)));
+        .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
     log.info("set {}/{}: {}", set.namespace(), set.name(), a.describe());
   }
 
