@@ -90,7 +90,7 @@ class ChartTemplateTest {
 
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
     assertThat(operator.getImage()).isEqualTo("ghcr.io/ordinal-dev/ordinal-operator:0.1.0");
-    assertThat(operator.getArgs()).containsExactly("run");
+    assertThat(operator.getArgs()).as("the image entrypoint already says run").isNullOrEmpty();
     assertThat(operator.getPorts())
         .singleElement()
         .satisfies(
@@ -208,7 +208,7 @@ class ChartTemplateTest {
         .containsEntry("ORDINAL_LOG_FORMAT", "json")
         .containsEntry("ORDINAL_LOG_LEVEL", "debug")
         .containsEntry("ORDINAL_HTTP_PORT", "9090")
-        .containsEntry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=60");
+        .containsEntry("JAVA_TOOL_OPTIONS", "-XX:ActiveProcessorCount=2");
     assertThat(operator.getPorts().get(0).getContainerPort()).isEqualTo(9090);
     assertThat(pod.getNodeSelector()).containsEntry("kubernetes.io/os", "linux");
     assertThat(pod.getTolerations()).extracting("key").containsExactly("dedicated");
