@@ -65,7 +65,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     DeletionPolicies deletionPolicies = new DeletionPolicies();
     AtomicReference<AdmissionValidator> admission = new AtomicReference<>(AdmissionValidator.ALLOW_ALL);
     SandboxDispatcher dispatcher = new SandboxDispatcher(store, mapper, catalog,
-        new DiscoveryDocuments(mapper, catalog), new OpenApiDocuments(mapper),
+        new DiscoveryDocuments(mapper, catalog), new OpenApiDocuments(mapper, catalog),
         new TableConverter(mapper, new HumanDuration(Clock.systemUTC())), statuses, patches,
         new ScaleSubresource(mapper, patches, statuses), deletionPolicies, admission);
     KubernetesMockServer server = new KubernetesMockServer(new Context(mapper), new MockWebServer(), new HashMap<>(),

@@ -64,8 +64,10 @@ public final class SandboxDispatcher extends Dispatcher {
   }
 
   @Override
-  public MockResponse dispatch(RecordedRequest request) {
+  public MockResponse dispatch(RecordedRequest incoming) {
+    RecordedRequest request = incoming;
     try {
+      request = readable(incoming);
       MockResponse response = route(request);
       return withStatusBody(response, request);
     } catch (RuntimeException e) {
@@ -81,10 +83,14 @@ public final class SandboxDispatcher extends Dispatcher {
       if (api.path().equals("/")) {
         ObjectNode root = mapper.createObjectNode();
         ArrayNode paths = root.putArray("paths");
-        List.of("/api", "/api/v1", "/apis", "/openapi/v2", "/openapi/v3", "/version").forEach(paths::add);
+        List.of("/api", "/api/v1", "/apis", "/openapi/v3", "/version").forEach(paths::add);
         return statuses.json(200, root.toString());
       }
       Optional<ObjectNode> doc = openApi.forPath(api.path());
+      if (doc.isEmpty() && openApi.isOpenApiPath(api.path())) {
+        return statuses.failure(404, "NotFound", "the server could not find the requested resource", null, null,
+            null);
+      }
       if (doc.isEmpty() && discovery.isDiscoveryPath(api.path())) {
         doc = discovery.forPath(api.path());
       }
@@ -258,6 +264,7 @@ public final class SandboxDispatcher extends Dispatcher {
     RecordedRequest put = new RecordedRequest("HTTP/1.1", HttpMethod.PUT, path,
         io.fabric8.mockwebserver.http.Headers.builder().add("Content-Type", "application/json").build(),
         new Buffer(newObject.toString().getBytes(StandardCharsets.UTF_8)));
+    put = readable(put);
     MockResponse response = store.handleUpdate(put);
     if (response.code() == 200 || response.code() == 201 || response.code() == 202) {
       return statuses.json(200, response.getBody().readUtf8());
@@ -317,6 +324,22 @@ public final class SandboxDispatcher extends Dispatcher {
   }
 
   // ---- helpers
+
+  /** The mock's request body can be read once only: this copy answers getUtf8Body() any number of times. */
+  private static RecordedRequest readable(RecordedRequest r) {
+    byte[] body = r.getBody() == null ? new byte[0] : r.getBody().readByteArray();
+    return new RecordedRequest(r.getHttpVersion(), r.method(), r.getPath(), r.getHeaders(), new Buffer(body)) {
+      @Override
+      public Buffer getBody() {
+        return new Buffer(body);
+      }
+
+      @Override
+      public String getUtf8Body() {
+        return new String(body, StandardCharsets.UTF_8);
+      }
+    };
+  }
 
   Optional<JsonNode> read(String objectPath) {
     MockResponse r = store.handleGet(objectPath);
