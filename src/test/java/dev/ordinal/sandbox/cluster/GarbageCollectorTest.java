@@ -1,0 +1,85 @@
+package dev.ordinal.sandbox.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ordinal.sandbox.apiserver.EmbeddedApiServer;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class GarbageCollectorTest {
+
+  private EmbeddedApiServer server;
+  private KubernetesClient client;
+
+  @BeforeEach
+  void start() {
+    server = EmbeddedApiServer.start(0);
+    client = server.client();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private ConfigMap owner(String name) {
+    return client.configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName(name).endMetadata()
+        .build()).create();
+  }
+
+  private void dependentPod(String name, ConfigMap... owners) {
+    var meta = new PodBuilder().withNewMetadata().withName(name);
+    for (ConfigMap o : owners) {
+      meta.addToOwnerReferences(new OwnerReferenceBuilder().withApiVersion("v1").withKind("ConfigMap")
+          .withName(o.getMetadata().getName()).withUid(o.getMetadata().getUid()).build());
+    }
+    client.pods().resource(meta.endMetadata().withNewSpec().addNewContainer().withName("c").withImage("i")
+        .endContainer().endSpec().build()).create();
+  }
+
+  @Test
+  void deletesDependentsWhoseOwnersAreAllGone() {
+    ConfigMap a = owner("a");
+    ConfigMap b = owner("b");
+    dependentPod("only-a", a);
+    dependentPod("a-and-b", a, b);
+
+    client.configMaps().withName("a").delete();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> client.pods().withName("only-a").get() == null);
+    assertThat(client.pods().withName("a-and-b").get()).as("one owner is left").isNotNull();
+
+    client.configMaps().withName("b").delete();
+    await().atMost(Duration.ofSeconds(10)).until(() -> client.pods().withName("a-and-b").get() == null);
+  }
+
+  @Test
+  void orphanPropagationStripsTheOwnerReferenceInstead() {
+    ConfigMap a = owner("a");
+    dependentPod("kept", a);
+
+    client.configMaps().withName("a").withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
+
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        client.pods().withName("kept").get().getMetadata().getOwnerReferences().isEmpty());
+    assertThat(client.pods().withName("kept").get()).isNotNull();
+  }
+
+  @Test
+  void ownerRecreatedWithAnotherUidDoesNotKeepDependents() {
+    ConfigMap a = owner("a");
+    dependentPod("stale", a);
+    client.configMaps().withName("a").delete();
+    owner("a");
+    await().atMost(Duration.ofSeconds(10)).until(() -> client.pods().withName("stale").get() == null);
+  }
+}
