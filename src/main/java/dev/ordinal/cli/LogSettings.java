@@ -1,0 +1,35 @@
+package dev.ordinal.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.core.joran.spi.JoranException;
+import org.slf4j.LoggerFactory;
+
+/** Applies --log-format and --log-level by reconfiguring logback (flags win over the environment). */
+final class LogSettings {
+  private LogSettings() {}
+
+  static void apply(String format, String level) {
+    if (!format.equals("text") && !format.equals("json")) {
+      throw new IllegalArgumentException("--log-format must be text or json, not " + format);
+    }
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    context.putProperty("ORDINAL_LOG_FORMAT", format);
+    context.putProperty("ORDINAL_LOG_LEVEL", level);
+    var config = LogSettings.class.getResource("/logback.xml");
+    if (config != null) {
+      try {
+        context.reset();
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        configurator.doConfigure(config);
+      } catch (JoranException e) {
+        throw new IllegalStateException("cannot configure logging", e);
+      }
+    }
+    Logger ours = context.getLogger("dev.ordinal");
+    ours.setLevel(Level.toLevel(level, Level.INFO));
+  }
+}
