@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * One ControllerRevision write the revision core asks for. Each carries the whole object, so the
- * executor needs no lookup: create it, replace it (its {@code resourceVersion} is the observed one,
+ * executor needs no lookup: create it, update it (its {@code resourceVersion} is the observed one,
  * so a stale cache loses with 409 instead of overwriting), or delete it. Perform them in list
  * order; on 409/404/AlreadyExists stop and let the next reconcile resolve again from fresh
  * observations (every write is derived from observed revisions, so a retry is idempotent).
@@ -35,6 +35,11 @@ public sealed interface RevisionWrite {
    * make it the newest (upstream {@code UpdateControllerRevision}, when the template is reverted to
    * an earlier one), and/or a controller reference to the set is added (an orphan adopted, as
    * upstream {@code ClaimControllerRevisions}).
+   *
+   * <p>{@code data} is immutable in the API and compared byte for byte, so prefer a JSON merge
+   * patch of just {@code revision} and {@code metadata.ownerReferences} (guarded by the observed
+   * {@code resourceVersion}) over a full update that re-serialises {@code data}. The CRUD mock
+   * enforces neither rule.
    *
    * @param previousNumber the {@code revision} number observed before this write
    * @param adopted whether this write adds the set's controller reference

@@ -70,8 +70,10 @@ public final class Revisions {
     // name -> revision as it will be after the writes; adopted orphans join the history
     Map<String, ControllerRevision> history = new LinkedHashMap<>();
     Map<String, ControllerRevision> foreign = new TreeMap<>();
+    Map<String, ControllerRevision> observed = new TreeMap<>();
     for (ControllerRevision revision : owned) {
       String name = RevisionHistory.name(revision);
+      observed.put(name, revision);
       List<OwnerReference> refs = revision.getMetadata().getOwnerReferences();
       if (OwnerRefs.isControlledBy(refs, set.uid())) {
         history.put(name, revision);
@@ -128,7 +130,10 @@ public final class Revisions {
         RevisionHistory.toTrim(
             history.values(), pods, RevisionHistory.name(current), RevisionHistory.name(update),
             set.revisionHistoryLimit())) {
-      writes.add(new RevisionWrite.Delete(trimmed));
+      // an orphan about to be trimmed is deleted as observed, not adopted first
+      String name = RevisionHistory.name(trimmed);
+      writes.removeIf(w -> w instanceof RevisionWrite.Update u && u.name().equals(name));
+      writes.add(new RevisionWrite.Delete(observed.get(name)));
     }
     return new RevisionState(update, current, currentTemplate, collisions, writes);
   }

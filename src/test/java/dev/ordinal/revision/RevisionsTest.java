@@ -110,6 +110,10 @@ class RevisionsTest {
         new Case("an adopted orphan that is reverted to is adopted and renumbered in one write",
             set("v1"), List.of(orphan(stored("v1", 1)), stored("v2", 2)), List.of(), 0, n("v2"),
             n("v1"), 3, n("v2"), 0, List.of("update " + n("v1") + " #1->#3 adopt")),
+        new Case("an orphan beyond the history limit is deleted as observed, not adopted first",
+            set(template("v3"), 0), List.of(orphan(stored("v1", 1)), stored("v2", 2), stored("v3", 3)),
+            List.of(), 0, n("v3"),
+            n("v3"), 3, n("v3"), 0, List.of("delete " + n("v1"), "delete " + n("v2"))),
         new Case("history beyond the limit is trimmed after the create, oldest first, sparing live ones",
             set(template("v5"), 1),
             List.of(stored("v1", 1), stored("v2", 2), stored("v3", 3), stored("v4", 4)),
@@ -130,6 +134,17 @@ class RevisionsTest {
     assertThat(state.rollingOut()).isEqualTo(!c.update().equals(c.current()));
     assertThat(TemplateOfRevision.of(state.updateRevision())).contains(c.set().template());
     assertThat(OwnerRefs.isControlledBy(state.updateRevision().getMetadata().getOwnerReferences(), UID)).isTrue();
+  }
+
+  @Test
+  void aTrimmedRevisionIsDeletedWithItsObservedResourceVersion() {
+    ControllerRevision old = new ControllerRevisionBuilder(orphan(stored("v1", 1)))
+        .editMetadata().withResourceVersion("41").endMetadata().build();
+
+    RevisionState state = REVISIONS.resolve(set(template("v2"), 0), List.of(old), List.of(), 0, null);
+
+    assertThat(state.writes()).filteredOn(RevisionWrite.Delete.class::isInstance)
+        .singleElement().extracting(RevisionWrite::revision).isSameAs(old);
   }
 
   static String describe(RevisionWrite write) {
