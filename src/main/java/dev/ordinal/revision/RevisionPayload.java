@@ -28,8 +28,13 @@ public record RevisionPayload(String json) {
   static final String PATCH_DIRECTIVE = "$patch";
   static final String REPLACE = "replace";
 
+  /** Canonicalises {@code json}, so equality by value holds however the text was written. */
   public RevisionPayload {
-    Objects.requireNonNull(json, "json");
+    String text = Objects.requireNonNull(json, "json");
+    json =
+        PayloadJson.tree(text)
+            .map(node -> PayloadJson.canonical(node).toString())
+            .orElseThrow(() -> new IllegalArgumentException("revision payload is not JSON: " + text));
   }
 
   /** The payload recording {@code template} (upstream {@code getPatch}). */

@@ -70,6 +70,13 @@ class RevisionPayloadTest {
   }
 
   @Test
+  void payloadTextIsCanonicalSoEqualityIgnoresKeyOrderAndSpacing() {
+    assertThat(new RevisionPayload("{ \"b\": 1, \"a\": {\"y\": null, \"x\": [2, 1]} }"))
+        .isEqualTo(new RevisionPayload("{\"a\":{\"x\":[2,1]},\"b\":1}"))
+        .extracting(RevisionPayload::json).isEqualTo("{\"a\":{\"x\":[2,1]},\"b\":1}");
+  }
+
+  @Test
   void payloadRecordsOnlyTheTemplateAsAReplacePatch() {
     JsonNode patch = SERIALIZATION.convertValue(RevisionPayload.of(template("nginx:1")).asData().getValue(), JsonNode.class);
 
