@@ -43,6 +43,7 @@ public final class KubeletSimulator implements AutoCloseable {
   private final String nodeName;
   private final Supplier<Instant> clock;
   private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
+  private final Map<String, Behaviour> imageBehaviours = new ConcurrentHashMap<>();
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "kubelet-simulator");
@@ -81,6 +82,12 @@ public final class KubeletSimulator implements AutoCloseable {
   public void behave(String namespace, String pod, Behaviour behaviour) {
     behaviours.put(namespace + "/" + pod, behaviour);
     enqueue(namespace + "/" + pod);
+  }
+
+  /** Every pod running this image behaves so (a broken image: STAY_UNREADY or FAIL), whatever its name. */
+  public void behaveForImage(String image, Behaviour behaviour) {
+    imageBehaviours.put(image, behaviour);
+    pods.getStore().list().forEach(p -> enqueue(key(p)));
   }
 
   /** Back to normal: the pod becomes Ready when its claims are Bound. */
@@ -128,7 +135,7 @@ public final class KubeletSimulator implements AutoCloseable {
       return;
     }
     try {
-      Behaviour behaviour = behaviours.get(key);
+      Behaviour behaviour = behaviours.getOrDefault(key, imageBehaviour(pod));
       if (pod.getSpec().getNodeName() == null) {
         if (schedulable(pod)) {
           Pod scheduled = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
@@ -161,12 +168,23 @@ public final class KubeletSimulator implements AutoCloseable {
     }
   }
 
+  private Behaviour imageBehaviour(Pod pod) {
+    for (var c : pod.getSpec().getContainers()) {
+      Behaviour b = imageBehaviours.get(c.getImage());
+      if (b != null) {
+        return b;
+      }
+    }
+    return null;
+  }
+
   private void setStatus(Pod pod, PodStatus desired) {
     if (sameStatus(pod.getStatus(), desired)) {
       return;
     }
+    // Guarded by the cached resourceVersion: the mock API server stores a status write of a
+    // built-in kind as the whole object, so a stale copy must never overwrite a recreated pod.
     Pod copy = new io.fabric8.kubernetes.api.model.PodBuilder(pod).withStatus(desired).build();
-    copy.getMetadata().setResourceVersion(null);
     client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(copy).updateStatus();
   }
 

@@ -92,6 +92,10 @@ public final class OrdinalSetReconciler implements Reconciler<OrdinalSet> {
     metrics.status(definition.namespace(), definition.name(), status);
     metrics.reconciled(definition.namespace(), definition.name(), Duration.between(started, Instant.now()));
     UpdateControl<OrdinalSet> control = statusControl(set, status, previous);
+    if (previous != null && !Objects.equals(previous.getCurrentRevision(), status.getCurrentRevision())) {
+      // A finished rollout changes what history may be trimmed: look again once status is written.
+      return control.rescheduleAfter(RETRY_AFTER_FAILED_ACTIONS);
+    }
     if (!result.complete()) {
       return control.rescheduleAfter(RETRY_AFTER_FAILED_ACTIONS);
     }
