@@ -119,7 +119,9 @@ final class ClaimRetention {
     return claim.getMetadata().getOwnerReferences() == null ? List.of() : claim.getMetadata().getOwnerReferences();
   }
 
+  /** The same owners in any order: beforeCondemning appends the pod after the set, ownerActions the set last. */
   private static boolean sameOwners(List<OwnerReference> a, List<OwnerReference> b) {
-    return a.stream().map(OwnerReference::getUid).toList().equals(b.stream().map(OwnerReference::getUid).toList());
+    return a.stream().map(OwnerReference::getUid).collect(java.util.stream.Collectors.toSet())
+        .equals(b.stream().map(OwnerReference::getUid).collect(java.util.stream.Collectors.toSet()));
   }
 }

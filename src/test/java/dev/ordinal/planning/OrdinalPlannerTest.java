@@ -126,6 +126,10 @@ class OrdinalPlannerTest {
         arguments("whenScaled Delete keeps the set as owner under whenDeleted Delete",
             web(1).retention(Delete, Delete).healthy(0, 1),
             List.of("set owners of claim www-web-1 to [OrdinalSet/web, Pod/web-1]", "delete pod web-1 (scale down)")),
+        arguments("whenScaled Delete: owners already in place are not rewritten while the condemned pod terminates",
+            web(1).retention(Delete, Delete).healthy(0, 1).terminating(1)
+                .claimsOwnedBy(1, OwnerRefs.setOwnsClaim("web", SET_UID), podOwns(1)),
+            List.of()),
         arguments("whenScaled Retain: a condemned pod goes, its claim stays unowned",
             web(1).healthy(0, 1), List.of("delete pod web-1 (scale down)")),
         arguments("a claim controlled by another object keeps its owners",
@@ -142,6 +146,11 @@ class OrdinalPlannerTest {
   @MethodSource("rules")
   void plansTheNextWrites(String behaviour, ObservedStates given, List<String> expected) {
     assertThat(described(plan(given))).containsExactlyElementsOf(expected);
+  }
+
+  private static OwnerReference podOwns(int ordinal) {
+    return new OwnerReferenceBuilder().withApiVersion("v1").withKind("Pod")
+        .withName("web-" + ordinal).withUid(ObservedStates.podUid("web", ordinal)).build();
   }
 
   private static OwnerReference statefulSetControls() {
