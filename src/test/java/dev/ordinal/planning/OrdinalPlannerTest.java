@@ -130,6 +130,9 @@ class OrdinalPlannerTest {
             web(1).retention(Delete, Delete).healthy(0, 1).terminating(1)
                 .claimsOwnedBy(1, OwnerRefs.setOwnsClaim("web", SET_UID), podOwns(1)),
             List.of()),
+        arguments("a desired ordinal's claim loses a pod owner left by an interrupted scale-down (else the GC deletes it with the pod)",
+            web(2).retention(Retain, Delete).healthy(0, 1).claimsOwnedBy(1, podOwns(1)),
+            List.of("set owners of claim www-web-1 to []")),
         arguments("whenScaled Retain: a condemned pod goes, its claim stays unowned",
             web(1).healthy(0, 1), List.of("delete pod web-1 (scale down)")),
         arguments("a claim controlled by another object keeps its owners",
