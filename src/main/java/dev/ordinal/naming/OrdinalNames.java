@@ -25,7 +25,7 @@ public final class OrdinalNames {
       return OptionalInt.empty();
     }
     for (int i = 0; i < digits.length(); i++) {
-      if (!Character.isDigit(digits.charAt(i))) {
+      if (digits.charAt(i) < '0' || digits.charAt(i) > '9') { // ASCII only: Character.isDigit accepts any Unicode digit
         return OptionalInt.empty();
       }
     }

@@ -35,7 +35,10 @@ final class ClaimRetention {
         continue;
       }
       List<OwnerReference> current = refs(claim);
-      List<OwnerReference> desired = new ArrayList<>(current.stream().filter(r -> !Objects.equals(r.getUid(), set.uid())).toList());
+      List<OwnerReference> desired = new ArrayList<>(current.stream()
+          .filter(r -> !Objects.equals(r.getUid(), set.uid()))
+          .filter(r -> !ownedByLiveDesiredPod(state, ordinal.get(), r))
+          .toList());
       if (set.whenDeleted() == RetentionPolicyType.Delete) {
         desired.add(OwnerRefs.setOwnsClaim(set.name(), set.uid()));
       }
@@ -44,6 +47,18 @@ final class ClaimRetention {
       }
     }
     return actions;
+  }
+
+  /**
+   * A pod owner left on the claim of a desired ordinal whose pod is alive (a scale-down that was
+   * interrupted and then undone): the garbage collector would delete the claim with that pod, so
+   * the reference goes, as upstream's updateClaimOwnerRefForSetAndPod removes it.
+   */
+  private static boolean ownedByLiveDesiredPod(ObservedState state, int ordinal, OwnerReference ref) {
+    Pod pod = state.pods().get(ordinal);
+    return "Pod".equals(ref.getKind()) && state.set().inRange(ordinal)
+        && pod != null && !PodReadiness.isTerminating(pod)
+        && Objects.equals(ref.getUid(), pod.getMetadata().getUid());
   }
 
   /** Under whenScaled Delete, the condemned pod must own its claims before it goes. */
@@ -119,7 +134,9 @@ final class ClaimRetention {
     return claim.getMetadata().getOwnerReferences() == null ? List.of() : claim.getMetadata().getOwnerReferences();
   }
 
+  /** The same owners in any order: beforeCondemning appends the pod after the set, ownerActions the set last. */
   private static boolean sameOwners(List<OwnerReference> a, List<OwnerReference> b) {
-    return a.stream().map(OwnerReference::getUid).toList().equals(b.stream().map(OwnerReference::getUid).toList());
+    return a.stream().map(OwnerReference::getUid).collect(java.util.stream.Collectors.toSet())
+        .equals(b.stream().map(OwnerReference::getUid).collect(java.util.stream.Collectors.toSet()));
   }
 }
