@@ -64,7 +64,7 @@ final class ClusterModel {
     SetDefinition def = definition();
     Map<Integer, Pod> byOrdinal = new TreeMap<>();
     pods.values().forEach(p -> byOrdinal.put(OrdinalNames.ordinalOf(def.name(), p.getMetadata().getName()).orElseThrow(), p));
-    return new ObservedState(def, new TreeMap<>(byOrdinal), claims, volumes, Map.of(), Map.of(), ObservedStates.REVISION, now);
+    return new ObservedState(def, new TreeMap<>(byOrdinal), claims, volumes, Map.of(), Map.of(), ObservedStates.revisions(def), now);
   }
 
   /** Keeps at least {@code min} Available volumes, as an admin or provisioner would. */
@@ -92,6 +92,7 @@ final class ClusterModel {
         completeBind(pointed, reserved);
       }
       case Action.CompleteBind a -> completeBind(a.claim(), a.volume());
+      case Action.WriteRevision a -> { }
       case Action.CreatePod a -> createPod(def, a);
       case Action.DeletePod a -> {
         Pod pod = pods.get(a.name());

@@ -221,7 +221,13 @@ public final class ObservedStates {
       }
     });
     rawClaims.forEach(c -> builtClaims.put(c.getMetadata().getName(), c));
-    return new ObservedState(def, new TreeMap<>(builtPods), builtClaims, builtVolumes, storageClasses, Map.of(), REVISION, now);
+    return new ObservedState(def, new TreeMap<>(builtPods), builtClaims, builtVolumes, storageClasses, Map.of(), revisions(def), now);
+  }
+
+  /** A settled history: one revision named {@link #REVISION}, both current and update, nothing to write. */
+  public static dev.ordinal.revision.RevisionState revisions(SetDefinition def) {
+    var revision = dev.ordinal.revision.Revisions.newRevision(def, REVISION, dev.ordinal.revision.RevisionPayload.of(def.template()), 1);
+    return new dev.ordinal.revision.RevisionState(revision, revision, def.template(), 0, java.util.List.of());
   }
 
   /** The pod the operator would have created for this ordinal, with the given status. */
