@@ -14,6 +14,8 @@ import java.util.Set;
  * @param maxParallelWrites most concurrent writes for one Parallel set (slow-start batches up to this)
  * @param reconcileThreads sets reconciled at once
  * @param cacheSyncTimeout how long to wait for informers to fill at start
+ * @param leaseDuration how long a Lease holds without renewal; a standby takes over at most this long
+ *     after the leader died without releasing it (the renew deadline is 2/3 of it, the retry period 1/7)
  */
 public record OperatorConfig(
     Set<String> namespaces,
@@ -22,12 +24,23 @@ public record OperatorConfig(
     String leaseName,
     int maxParallelWrites,
     int reconcileThreads,
-    Duration cacheSyncTimeout) {
+    Duration cacheSyncTimeout,
+    Duration leaseDuration) {
 
   public static final String DEFAULT_LEASE = "ordinal-operator-leader";
+  /** JOSDK's and client-go's default. */
+  public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(15);
 
   public OperatorConfig {
     namespaces = Set.copyOf(namespaces);
+    if (leaseDuration.isNegative() || leaseDuration.compareTo(Duration.ofMillis(700)) < 0) {
+      throw new IllegalArgumentException("lease duration must be at least 700ms, not " + leaseDuration);
+    }
+  }
+
+  public OperatorConfig(Set<String> namespaces, boolean leaderElection, Optional<String> leaseNamespace, String leaseName,
+      int maxParallelWrites, int reconcileThreads, Duration cacheSyncTimeout) {
+    this(namespaces, leaderElection, leaseNamespace, leaseName, maxParallelWrites, reconcileThreads, cacheSyncTimeout, DEFAULT_LEASE_DURATION);
   }
 
   /** Watch the given namespaces (or all when none are given), without leader election. */
@@ -36,6 +49,20 @@ public record OperatorConfig(
   }
 
   public OperatorConfig withLeaderElection(String namespace, String lease) {
-    return new OperatorConfig(namespaces, true, Optional.ofNullable(namespace), lease, maxParallelWrites, reconcileThreads, cacheSyncTimeout);
+    return new OperatorConfig(namespaces, true, Optional.ofNullable(namespace), lease, maxParallelWrites, reconcileThreads, cacheSyncTimeout, leaseDuration);
+  }
+
+  public OperatorConfig withLeaseDuration(Duration duration) {
+    return new OperatorConfig(namespaces, leaderElection, leaseNamespace, leaseName, maxParallelWrites, reconcileThreads, cacheSyncTimeout, duration);
+  }
+
+  /** How long the leader keeps trying to renew before it gives up leading. */
+  public Duration renewDeadline() {
+    return leaseDuration.equals(DEFAULT_LEASE_DURATION) ? Duration.ofSeconds(10) : leaseDuration.multipliedBy(2).dividedBy(3);
+  }
+
+  /** How often candidates try to acquire and the leader renews. */
+  public Duration retryPeriod() {
+    return leaseDuration.equals(DEFAULT_LEASE_DURATION) ? Duration.ofSeconds(2) : leaseDuration.dividedBy(7);
   }
 }
