@@ -16,12 +16,14 @@ final class LogSettings {
       throw new IllegalArgumentException("--log-format must be text or json, not " + format);
     }
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    context.putProperty("ORDINAL_LOG_FORMAT", format);
-    context.putProperty("ORDINAL_LOG_LEVEL", level);
     var config = LogSettings.class.getResource("/logback.xml");
     if (config != null) {
       try {
+        // reset() clears the context's properties: set them afterwards, or the flags are lost
+        // and logback.xml falls back to the environment variables.
         context.reset();
+        context.putProperty("ORDINAL_LOG_FORMAT", format);
+        context.putProperty("ORDINAL_LOG_LEVEL", level);
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(context);
         configurator.doConfigure(config);

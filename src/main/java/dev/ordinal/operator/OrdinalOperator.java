@@ -7,6 +7,7 @@ import dev.ordinal.operator.report.EventRecorder;
 import dev.ordinal.operator.report.OperatorMetrics;
 import dev.ordinal.revision.RevisionHash;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -22,15 +23,18 @@ public final class OrdinalOperator implements AutoCloseable {
   private final Operator operator;
   private final KubernetesActionExecutor executor;
   private final OperatorMetrics metrics;
+  private final Leadership leadership;
 
-  private OrdinalOperator(Operator operator, KubernetesActionExecutor executor, OperatorMetrics metrics) {
+  private OrdinalOperator(Operator operator, KubernetesActionExecutor executor, OperatorMetrics metrics, Leadership leadership) {
     this.operator = operator;
     this.executor = executor;
     this.metrics = metrics;
+    this.leadership = leadership;
   }
 
   public static OrdinalOperator create(KubernetesClient client, OperatorConfig config, MeterRegistry registry, Supplier<Instant> clock) {
     OperatorMetrics metrics = new OperatorMetrics(registry, clock);
+    Leadership leadership = new Leadership(config.leaderElection());
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
@@ -42,7 +46,11 @@ public final class OrdinalOperator implements AutoCloseable {
           .withSSABasedCreateUpdateMatchForDependentResources(false)
           .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
       if (config.leaderElection()) {
-        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(config.leaseName(), config.leaseNamespace().orElse(null)));
+        // exitOnStopLeading=false: JOSDK would otherwise System.exit(1) also when we release the
+        // Lease on purpose in close() (SIGTERM, tests). Leadership.stopped() exits on a real loss.
+        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(config.leaseName(), config.leaseNamespace().orElse(null),
+            config.leaseDuration(), config.renewDeadline(), config.retryPeriod(), null,
+            new LeaderCallbacks(leadership::started, leadership::stopped, leadership::observed), false));
       }
     });
     EventRecorder events = new EventRecorder(client, clock);
@@ -56,7 +64,7 @@ public final class OrdinalOperator implements AutoCloseable {
         c.settingNamespaces(config.namespaces());
       }
     });
-    return new OrdinalOperator(operator, executor, metrics);
+    return new OrdinalOperator(operator, executor, metrics, leadership);
   }
 
   public void start() {
@@ -64,10 +72,18 @@ public final class OrdinalOperator implements AutoCloseable {
     log.info("operator started");
   }
 
-  /** True once every informer has synced and, with leader election, this instance leads. */
+  /**
+   * True once started and every informer has synced. With leader election a standby is ready too:
+   * its informers run, only its event processing waits for the Lease (see {@link #isLeader()}).
+   */
   public boolean isReady() {
     var info = operator.getRuntimeInfo();
     return info.isStarted() && info.allEventSourcesAreHealthy();
+  }
+
+  /** True while this instance reconciles: always without leader election, else while it holds the Lease. */
+  public boolean isLeader() {
+    return leadership.leading();
   }
 
   public OperatorMetrics metrics() {
@@ -76,7 +92,44 @@ public final class OrdinalOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    leadership.closing = true;
     operator.stop();
     executor.close();
+  }
+
+  /** Tracks whether this instance leads; losing the Lease without being closed ends the process. */
+  private static final class Leadership {
+    private final boolean elected;
+    private volatile boolean leading;
+    volatile boolean closing;
+
+    Leadership(boolean elected) {
+      this.elected = elected;
+    }
+
+    boolean leading() {
+      return !elected || leading;
+    }
+
+    void started() {
+      leading = true;
+      log.info("leading: reconciling from now on");
+    }
+
+    void stopped() {
+      boolean was = leading;
+      leading = false;
+      if (closing) {
+        log.info("released the lease while stopping");
+      } else if (was) {
+        // Another instance may already reconcile; JOSDK cannot stop our event processing safely.
+        log.error("lost the lease without being stopped: exiting so that only one instance reconciles");
+        System.exit(1);
+      }
+    }
+
+    void observed(String leader) {
+      log.info("leader is now {}", leader);
+    }
   }
 }

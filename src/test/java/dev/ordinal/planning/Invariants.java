@@ -33,7 +33,9 @@ final class Invariants {
     int podWrites = 0;
     for (Action action : plan.actions()) {
       switch (action) {
-        // There is no action that deletes a claim or a volume: only these six exist.
+        // There is no action that deletes a claim or a volume: only these seven exist.
+        case Action.WriteRevision a -> assertThat(a.write().revision().getMetadata().getLabels())
+            .containsEntry(dev.ordinal.naming.Labels.SET_NAME, set.name());
         case Action.CreateClaim a -> assertThat(state.claims()).as("CreateClaim of an existing claim: %s", a.describe())
             .doesNotContainKey(a.claim().getMetadata().getName());
         case Action.BindClaim a -> assertThat(a.volume().getSpec().getClaimRef().getName()).isEqualTo(a.claim().getMetadata().getName());

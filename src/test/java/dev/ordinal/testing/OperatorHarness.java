@@ -6,6 +6,9 @@ import dev.ordinal.operator.config.OperatorConfig;
 import dev.ordinal.sandbox.KubeletSimulator;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import java.util.function.Consumer;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -41,6 +44,7 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
   private SimpleMeterRegistry registry;
   private String namespace;
   private boolean startOperator = true;
+  private boolean answerAccessReviews;
 
   /** A harness whose operator the test starts itself (for restart and startup tests). */
   public static OperatorHarness withoutOperator() {
@@ -49,9 +53,22 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
     return h;
   }
 
+  /**
+   * Also answer SelfSubjectRulesReviews (which the CRUD mock would only store) with the Lease rule
+   * the chart grants: JOSDK's leader election checks it before it starts.
+   */
+  public OperatorHarness answeringAccessReviews() {
+    answerAccessReviews = true;
+    return this;
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+    Dispatcher dispatcher = new KubernetesCrudDispatcher();
+    if (answerAccessReviews) {
+      dispatcher = new AccessReviewDispatcher(dispatcher);
+    }
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     server.init();
     client = server.createClient();
     installCrd(client);
@@ -104,6 +121,11 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
 
   public KubernetesClient client() {
     return client;
+  }
+
+  /** Another client of the same mock server, e.g. with an interceptor (see {@code KubernetesClientBuilder.withHttpClientBuilderConsumer}). */
+  public KubernetesClient newClient(Consumer<KubernetesClientBuilder> customizer) {
+    return server.createClient(customizer);
   }
 
   public KubeletSimulator kubelet() {
