@@ -5,13 +5,13 @@ import java.math.BigDecimal;
 import java.util.Map;
 
 /** Storage sizes as bytes, so "1024Mi" and "1Gi" compare equal. */
-final class Quantities {
-  static final String STORAGE = "storage";
+public final class Quantities {
+  public static final String STORAGE = "storage";
 
   private Quantities() {}
 
   /** The bytes of {@code resources.get("storage")}, 0 when absent, null when unreadable. */
-  static BigDecimal storageBytes(Map<String, Quantity> resources) {
+  public static BigDecimal storageBytes(Map<String, Quantity> resources) {
     Quantity quantity = resources == null ? null : resources.get(STORAGE);
     if (quantity == null) {
       return BigDecimal.ZERO;
@@ -25,7 +25,7 @@ final class Quantities {
   }
 
   /** The size as the user wrote it ("500Mi"), for messages. */
-  static String display(Map<String, Quantity> resources) {
+  public static String display(Map<String, Quantity> resources) {
     Quantity quantity = resources == null ? null : resources.get(STORAGE);
     if (quantity == null) {
       return "0";

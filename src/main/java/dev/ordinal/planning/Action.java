@@ -68,6 +68,13 @@ public sealed interface Action {
     }
   }
 
+  /** Grow a claim's storage request (volumeClaimUpdateStrategy InPlace), guarded by its resourceVersion. */
+  record ResizeClaim(int ordinal, String claimName, String resourceVersion, io.fabric8.kubernetes.api.model.Quantity storage) implements Action {
+    public String describe() {
+      return "expand claim " + claimName + " to " + storage;
+    }
+  }
+
   /** Replace the owner references of a claim (retention policy), guarded by its resourceVersion. */
   record SetClaimOwners(int ordinal, String claimName, String resourceVersion, List<OwnerReference> owners) implements Action {
     public SetClaimOwners {

@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param stuck the reason progress is blocked by a broken pod or claim, if any (Progressing=False)
  * @param storageProblems why claims stay Pending, one sentence per claim (StorageBound=False)
  * @param requeueAfter when a time-based wait (minReadySeconds) ends, if one is running
+ * @param claimRefusals template changes not applied to existing claims, and why
+ * @param claimProgress claims on their way to the template's storage request
  */
 public record OrdinalPlan(
     List<Action> actions,
@@ -20,9 +22,18 @@ public record OrdinalPlan(
     List<String> waits,
     Optional<String> stuck,
     List<String> storageProblems,
-    Optional<Duration> requeueAfter) {
+    Optional<Duration> requeueAfter,
+    List<String> claimRefusals,
+    List<dev.ordinal.api.v1alpha1.VolumeClaimStatus> claimProgress) {
+
+  public OrdinalPlan(List<Action> actions, List<EventNote> events, List<String> waits, Optional<String> stuck,
+      List<String> storageProblems, Optional<Duration> requeueAfter) {
+    this(actions, events, waits, stuck, storageProblems, requeueAfter, List.of(), List.of());
+  }
 
   public OrdinalPlan {
+    claimRefusals = List.copyOf(claimRefusals);
+    claimProgress = List.copyOf(claimProgress);
     actions = List.copyOf(actions);
     events = List.copyOf(events);
     waits = List.copyOf(waits);

@@ -76,13 +76,16 @@ public final class OrdinalPlanner {
       if (!scalingDown) {
         planRollingUpdate();
       }
+      ClaimResizing.Result resizing = ClaimResizing.plan(state);
+      waits.addAll(resizing.waits());
       List<Action> actions = new ArrayList<>(revisionActions);
       actions.addAll(claimActions);
+      actions.addAll(resizing.actions());
       actions.addAll(podActions);
       actions.addAll(ownerActions);
       actions.addAll(scaleDownActions);
       actions.addAll(rolloutActions);
-      return new OrdinalPlan(actions, events, waits, stuck, storageProblems, requeueAfter);
+      return new OrdinalPlan(actions, events, waits, stuck, storageProblems, requeueAfter, resizing.refusals(), resizing.progress());
     }
 
     /**
@@ -281,7 +284,17 @@ public final class OrdinalPlanner {
         return;
       }
       ClaimBinder binder = new ClaimBinder(new StorageClasses(state.storageClasses()), state.nodes());
-      List<BindingDecision> decisions = binder.decide(toBind, VolumeIndex.of(state.volumes().values()));
+      java.util.Set<String> reclaimed = new java.util.TreeSet<>();
+      Map<String, PersistentVolume> volumes = VolumeReuse.volumesForBinding(set, state.volumes(),
+          toBind.stream().map(ClaimToBind::claim).toList(), reclaimed);
+      List<BindingDecision> decisions = binder.decide(toBind, VolumeIndex.of(volumes.values()));
+      for (String volume : reclaimed) {
+        events.add(new EventNote(
+            new EventNote.Involved(dev.ordinal.api.v1alpha1.OrdinalSet.API_VERSION, dev.ordinal.api.v1alpha1.OrdinalSet.KIND,
+                set.namespace(), set.name(), set.uid()),
+            EventNote.Type.Normal, "ReusingVolume",
+            "volume " + volume + " is Released and was last bound to a claim of the same name; giving it back (volumeReuse SameOrdinal)"));
+      }
       for (int i = 0; i < decisions.size(); i++) {
         apply(decisions.get(i), toBind.get(i).claim(), ordinals.get(i), isNew.get(i));
       }

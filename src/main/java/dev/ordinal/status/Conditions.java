@@ -13,6 +13,7 @@ public final class Conditions {
   public static final String PROGRESSING = "Progressing";
   public static final String STORAGE_BOUND = "StorageBound";
   public static final String SPEC_VALID = "SpecValid";
+  public static final String CLAIMS_UP_TO_DATE = "ClaimsUpToDate";
 
   private Conditions() {}
 

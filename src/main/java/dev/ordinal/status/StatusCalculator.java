@@ -93,8 +93,22 @@ public final class StatusCalculator {
     } else {
       conditions.add(Conditions.of(Conditions.STORAGE_BOUND, true, "AllClaimsBound", bound + " claims are Bound", gen, now));
     }
+    conditions.add(claimsUpToDate(plan, gen, now));
+    s.setVolumeClaims(plan.claimProgress().isEmpty() ? null : plan.claimProgress());
     s.setConditions(Conditions.carryTransitionTimes(previous == null ? null : previous.getConditions(), conditions));
     return s;
+  }
+
+  private static Condition claimsUpToDate(OrdinalPlan plan, long gen, Instant now) {
+    if (!plan.claimRefusals().isEmpty()) {
+      return Conditions.of(Conditions.CLAIMS_UP_TO_DATE, false, "ChangeRefused", summarize(plan.claimRefusals()), gen, now);
+    }
+    long resizing = plan.claimProgress().size();
+    if (resizing > 0) {
+      return Conditions.of(Conditions.CLAIMS_UP_TO_DATE, false, "Resizing",
+          resizing + " claims are growing to their template's storage request, highest ordinal first", gen, now);
+    }
+    return Conditions.of(Conditions.CLAIMS_UP_TO_DATE, true, "UpToDate", "every claim has its template's storage request", gen, now);
   }
 
   /** Status for a spec the operator refuses to act on: counters as observed, SpecValid=False. */

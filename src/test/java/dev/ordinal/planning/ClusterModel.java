@@ -109,6 +109,16 @@ final class ClusterModel {
         claims.put(a.claimName(), new PersistentVolumeClaimBuilder(claim)
             .editMetadata().withOwnerReferences(new ArrayList<>(a.owners())).withResourceVersion(nextVersion()).endMetadata().build());
       }
+      case Action.ResizeClaim a -> {
+        PersistentVolumeClaim claim = claims.get(a.claimName());
+        if (claim == null) {
+          throw new Refused("claim " + a.claimName() + " not found");
+        }
+        checkVersion(claim.getMetadata().getResourceVersion(), a.resourceVersion(), a.claimName());
+        claims.put(a.claimName(), new PersistentVolumeClaimBuilder(claim)
+            .editSpec().editResources().addToRequests("storage", a.storage()).endResources().endSpec()
+            .editMetadata().withResourceVersion(nextVersion()).endMetadata().build());
+      }
     }
   }
 

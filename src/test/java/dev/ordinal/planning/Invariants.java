@@ -33,7 +33,7 @@ final class Invariants {
     int podWrites = 0;
     for (Action action : plan.actions()) {
       switch (action) {
-        // There is no action that deletes a claim or a volume: only these seven exist.
+        // There is no action that deletes a claim or a volume: only these eight exist.
         case Action.WriteRevision a -> assertThat(a.write().revision().getMetadata().getLabels())
             .containsEntry(dev.ordinal.naming.Labels.SET_NAME, set.name());
         case Action.CreateClaim a -> assertThat(state.claims()).as("CreateClaim of an existing claim: %s", a.describe())
@@ -68,6 +68,7 @@ final class Invariants {
           }
         }
         case Action.SetClaimOwners a -> ownersFollowRetention(state, a);
+        case Action.ResizeClaim a -> assertThat(set.inRange(a.ordinal())).as("resize of a claim outside the desired ordinals: %s", a.describe()).isTrue();
       }
     }
     if (!set.isParallel()) {

@@ -4,6 +4,8 @@ import dev.ordinal.api.v1alpha1.OrdinalSet;
 import dev.ordinal.operator.OrdinalOperator;
 import dev.ordinal.operator.config.OperatorConfig;
 import dev.ordinal.sandbox.KubeletSimulator;
+import dev.ordinal.sandbox.cluster.PersistentVolumeController;
+import dev.ordinal.sandbox.cluster.VolumeResizer;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -41,6 +43,8 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
   private KubernetesClient client;
   private OrdinalOperator operator;
   private KubeletSimulator kubelet;
+  private PersistentVolumeController pvController;
+  private VolumeResizer resizer;
   private SimpleMeterRegistry registry;
   private String namespace;
   private boolean startOperator = true;
@@ -73,6 +77,10 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
     client = server.createClient();
     installCrd(client);
     kubelet = new KubeletSimulator(client, KubeletSimulator.NODE_NAME, Instant::now).start();
+    // The cluster's own controllers the operator relies on: PV phases and volume expansion.
+    pvController = new PersistentVolumeController(client);
+    pvController.start();
+    resizer = new VolumeResizer(client).start();
     if (startOperator) {
       startOperator();
     }
@@ -110,6 +118,12 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
     stopOperator();
     if (kubelet != null) {
       kubelet.close();
+    }
+    if (pvController != null) {
+      pvController.close();
+    }
+    if (resizer != null) {
+      resizer.close();
     }
     if (client != null) {
       client.close();

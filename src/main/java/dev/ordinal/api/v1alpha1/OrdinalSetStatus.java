@@ -38,7 +38,9 @@ public class OrdinalSetStatus {
   private Integer boundClaims;
   @JsonPropertyDescription("Claims of the desired ordinals that are not Bound yet.")
   private Integer pendingClaims;
-  @JsonPropertyDescription("Available, Progressing, StorageBound and SpecValid.")
+  @JsonPropertyDescription("Claims still on their way to the template's storage request, in ordinal order.")
+  private List<VolumeClaimStatus> volumeClaims;
+  @JsonPropertyDescription("Available, Progressing, StorageBound, ClaimsUpToDate and SpecValid.")
   private List<Condition> conditions = new ArrayList<>();
 
   public Long getObservedGeneration() { return observedGeneration; }
@@ -65,6 +67,8 @@ public class OrdinalSetStatus {
   public void setBoundClaims(Integer boundClaims) { this.boundClaims = boundClaims; }
   public Integer getPendingClaims() { return pendingClaims; }
   public void setPendingClaims(Integer pendingClaims) { this.pendingClaims = pendingClaims; }
+  public List<VolumeClaimStatus> getVolumeClaims() { return volumeClaims; }
+  public void setVolumeClaims(List<VolumeClaimStatus> volumeClaims) { this.volumeClaims = volumeClaims; }
   public List<Condition> getConditions() { return conditions; }
   public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
 
@@ -77,13 +81,13 @@ public class OrdinalSetStatus {
         && Objects.equals(currentRevision, s.currentRevision) && Objects.equals(updateRevision, s.updateRevision)
         && Objects.equals(collisionCount, s.collisionCount) && Objects.equals(selector, s.selector)
         && Objects.equals(boundClaims, s.boundClaims) && Objects.equals(pendingClaims, s.pendingClaims)
-        && Objects.equals(conditions, s.conditions);
+        && Objects.equals(volumeClaims, s.volumeClaims) && Objects.equals(conditions, s.conditions);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(observedGeneration, replicas, readyReplicas, availableReplicas, currentReplicas,
-        updatedReplicas, currentRevision, updateRevision, collisionCount, selector, boundClaims, pendingClaims, conditions);
+        updatedReplicas, currentRevision, updateRevision, collisionCount, selector, boundClaims, pendingClaims, volumeClaims, conditions);
   }
 
   @Override
@@ -93,6 +97,6 @@ public class OrdinalSetStatus {
         + ", currentReplicas=" + currentReplicas + ", updatedReplicas=" + updatedReplicas
         + ", currentRevision=" + currentRevision + ", updateRevision=" + updateRevision
         + ", collisionCount=" + collisionCount + ", selector=" + selector + ", boundClaims=" + boundClaims
-        + ", pendingClaims=" + pendingClaims + ", conditions=" + conditions + "}";
+        + ", pendingClaims=" + pendingClaims + ", volumeClaims=" + volumeClaims + ", conditions=" + conditions + "}";
   }
 }

@@ -128,6 +128,7 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
       case Action.CreatePod a -> createPod(set, a);
       case Action.DeletePod a -> deletePod(set, a);
       case Action.SetClaimOwners a -> setClaimOwners(set, a);
+      case Action.ResizeClaim a -> resizeClaim(set, a);
     }
   }
 
@@ -234,6 +235,16 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
     log.info("set {}/{}: {}", set.namespace(), set.name(), a.describe());
   }
 
+  private void resizeClaim(SetDefinition set, Action.ResizeClaim a) {
+    var serialization = client.getKubernetesSerialization();
+    String patch = "{\"metadata\":{\"resourceVersion\":" + serialization.asJson(a.resourceVersion())
+        + "},\"spec\":{\"resources\":{\"requests\":{\"storage\":" + serialization.asJson(a.storage()) + "}}}}";
+    client.persistentVolumeClaims().inNamespace(set.namespace()).withName(a.claimName())
+        .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+    log.info("set {}/{}: {}", set.namespace(), set.name(), a.describe());
+    setEvent(set, EventNote.Type.Normal, "ExpandingClaim", a.describe());
+  }
+
   /** True when this call created the object; false when it existed already (a stale cache, or a restart mid-flight). */
   private static boolean createIgnoringExisting(Runnable create) {
     try {
@@ -262,6 +273,7 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
       case Action.BindClaim a -> "FailedBinding";
       case Action.CompleteBind a -> "FailedBinding";
       case Action.SetClaimOwners a -> "FailedUpdate";
+      case Action.ResizeClaim a -> "FailedResize";
     };
   }
 

@@ -53,6 +53,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     pvController.start();
     controllers.add(gc);
     controllers.add(pvController);
+    controllers.add(new dev.ordinal.sandbox.cluster.VolumeResizer(client).start());
   }
 
   /** Starts a server on 127.0.0.1; port 0 picks a free one. */

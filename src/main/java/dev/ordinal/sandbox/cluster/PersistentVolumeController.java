@@ -94,6 +94,12 @@ public final class PersistentVolumeController implements AutoCloseable {
       if (!"Bound".equals(phase) && ref.getUid() == null) {
         return; // pre-bound to a claim that may not exist yet
       }
+      // The cache answers the common case (the claim is there) without a request per PV per second;
+      // only a claim that looks gone is confirmed against the server before the PV is released.
+      PersistentVolumeClaim cached = claims.getStore().getByKey(ref.getNamespace() + "/" + ref.getName());
+      if (cached != null && (ref.getUid() == null || ref.getUid().equals(cached.getMetadata().getUid()))) {
+        return;
+      }
       PersistentVolumeClaim claim = client.persistentVolumeClaims().inNamespace(ref.getNamespace())
           .withName(ref.getName()).get();
       boolean gone = claim == null || (ref.getUid() != null && !ref.getUid().equals(claim.getMetadata().getUid()));
