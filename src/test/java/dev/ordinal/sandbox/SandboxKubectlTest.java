@@ -95,6 +95,8 @@ class SandboxKubectlTest {
           hostPath: {path: /tmp/ordinal-examples/pv-1g-c}
         """);
     assertThat(kubectl.ok("apply", "-f", pv.toString()).out()).contains("persistentvolume/pv-1g-c created");
+    kubectl.until(WAIT, r -> r.out().contains("pv-1g-c ") && row(r.out(), "pv-1g-c").contains("Available"),
+        "get", "pv", "pv-1g-c");
     assertThat(kubectl.ok("scale", "ordinalset", "web", "--replicas=3").out()).contains("ordinalset.ordinal.dev/web scaled");
     String pods = kubectl.until(WAIT, r -> r.out().contains("web-2 ") && row(r.out(), "web-2").get(1).equals("1/1"),
         "get", "pods", "-l", "app=nginx").out();
