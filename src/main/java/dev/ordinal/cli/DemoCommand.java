@@ -16,6 +16,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     LogSettings.apply("text", logLevel);
+    LogSettings.quietenUnstableVersionWarning();
     return Demo.runInOwnSandbox(System.out);
   }
 }

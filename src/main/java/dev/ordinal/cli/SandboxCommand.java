@@ -34,6 +34,7 @@ public final class SandboxCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     LogSettings.apply("text", logLevel);
+    LogSettings.quietenUnstableVersionWarning();
     System.out.println("ordinal-operator sandbox: a simulation in one JVM, not a Kubernetes cluster. An embedded API server");
     System.out.println("(fabric8 mock), a simulated kubelet (no container ever runs) and the real operator.");
     Sandbox sandbox;
