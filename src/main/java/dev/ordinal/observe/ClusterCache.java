@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import java.util.Collection;
 import java.util.Optional;
@@ -19,6 +20,9 @@ public interface ClusterCache {
   Collection<PersistentVolumeClaim> claimsLabelled(String namespace, String setName);
 
   Collection<PersistentVolume> volumes();
+
+  /** ControllerRevisions labelled with the set's name, in its namespace. */
+  Collection<ControllerRevision> revisionsLabelled(String namespace, String setName);
 
   Collection<StorageClass> storageClasses();
 

@@ -1,5 +1,6 @@
 package dev.ordinal.observe;
 
+import dev.ordinal.revision.RevisionState;
 import dev.ordinal.spec.SetDefinition;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
@@ -19,7 +20,7 @@ import java.util.TreeMap;
  * @param claims claims named after the set's templates, by name, for every ordinal that has a pod
  *     or is desired, plus any claim labelled with the set's name
  * @param volumes every PersistentVolume, by name
- * @param updateRevision the revision name new pods get ({@code <set>-<hash>})
+ * @param revisions current and update revisions, and the ControllerRevision writes they need
  */
 public record ObservedState(
     SetDefinition set,
@@ -28,7 +29,7 @@ public record ObservedState(
     Map<String, PersistentVolume> volumes,
     Map<String, StorageClass> storageClasses,
     Map<String, Node> nodes,
-    String updateRevision,
+    RevisionState revisions,
     Instant now) {
 
   public ObservedState {
@@ -37,5 +38,15 @@ public record ObservedState(
     volumes = Map.copyOf(volumes);
     storageClasses = Map.copyOf(storageClasses);
     nodes = Map.copyOf(nodes);
+  }
+
+  /** The revision pods at or above the partition (and all new pods under OnDelete) get. */
+  public String updateRevision() {
+    return revisions.updateRevisionName();
+  }
+
+  /** The revision pods below the partition keep. */
+  public String currentRevision() {
+    return revisions.currentRevisionName();
   }
 }

@@ -2,12 +2,14 @@ package dev.ordinal.observe;
 
 import dev.ordinal.naming.OrdinalNames;
 import dev.ordinal.naming.OwnerRefs;
+import dev.ordinal.revision.Revisions;
 import dev.ordinal.spec.SetDefinition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -16,12 +18,20 @@ import java.util.stream.Collectors;
 /** Takes one consistent-enough snapshot of the caches for a set. */
 public final class ObservedStateBuilder {
   private final ClusterCache cache;
+  private final Revisions revisions;
 
-  public ObservedStateBuilder(ClusterCache cache) {
+  public ObservedStateBuilder(ClusterCache cache, Revisions revisions) {
     this.cache = cache;
+    this.revisions = revisions;
   }
 
-  public ObservedState observe(SetDefinition set, String updateRevision, Instant now) {
+  /**
+   * @param statusCurrentRevision the revision the set's status names as current: the one piece of
+   *     status the operator reads back, as upstream does, because pods below a partition must be
+   *     recreated from it even after every pod is gone (kubernetes#121534)
+   * @param collisionCount the set's recorded hash collision count
+   */
+  public ObservedState observe(SetDefinition set, String statusCurrentRevision, int collisionCount, Instant now) {
     TreeMap<Integer, Pod> pods = new TreeMap<>();
     for (Pod pod : cache.podsLabelled(set.namespace(), set.name())) {
       // Foreign pods that match the labels but are not ours, or carry no ordinal, are ignored.
@@ -48,7 +58,8 @@ public final class ObservedStateBuilder {
         byName(cache.volumes()),
         byName(cache.storageClasses()),
         byName(cache.nodes()),
-        updateRevision,
+        revisions.resolve(set, List.copyOf(cache.revisionsLabelled(set.namespace(), set.name())),
+            List.copyOf(pods.values()), collisionCount, statusCurrentRevision),
         now);
   }
 

@@ -47,7 +47,7 @@ public final class OrdinalOperator implements AutoCloseable {
     });
     EventRecorder events = new EventRecorder(client, clock);
     KubernetesActionExecutor executor = new KubernetesActionExecutor(client, events, metrics, config.maxParallelWrites());
-    OrdinalSetReconciler reconciler = new OrdinalSetReconciler(executor, events, metrics,
+    OrdinalSetReconciler reconciler = new OrdinalSetReconciler(new dev.ordinal.planning.OrdinalPlanner(config.progressDeadline()), executor, events, metrics,
         new RevisionHash(client.getKubernetesSerialization()), clock);
     operator.register(reconciler, c -> {
       if (config.namespaces().isEmpty()) {

@@ -12,6 +12,9 @@ import java.util.Optional;
  * skips the later actions of the same ordinal (a pod is never created after its claim failed).
  */
 public sealed interface Action {
+  /** The ordinal of actions that concern the whole set (revisions): they run before any ordinal's. */
+  int SET_LEVEL = -1;
+
   int ordinal();
 
   /** A short verb-and-object for logs and metrics. */
@@ -35,6 +38,21 @@ public sealed interface Action {
   record CompleteBind(int ordinal, PersistentVolumeClaim claim, PersistentVolume volume) implements Action {
     public String describe() {
       return "complete bind of claim " + claim.getMetadata().getName() + " to volume " + volume.getMetadata().getName();
+    }
+  }
+
+  /** A ControllerRevision write (create, renumber or trim); set-level, so its ordinal is {@link #SET_LEVEL}. */
+  record WriteRevision(dev.ordinal.revision.RevisionWrite write) implements Action {
+    public int ordinal() {
+      return SET_LEVEL;
+    }
+
+    public String describe() {
+      return switch (write) {
+        case dev.ordinal.revision.RevisionWrite.Create c -> "create revision " + c.name();
+        case dev.ordinal.revision.RevisionWrite.Update u -> "renumber revision " + u.name() + " to " + u.revision().getRevision();
+        case dev.ordinal.revision.RevisionWrite.Delete d -> "trim revision " + d.name();
+      };
     }
   }
 

@@ -28,15 +28,29 @@ import java.util.Optional;
  * independent step.
  */
 public final class OrdinalPlanner {
+  /** How long a pod may stay unready before the set reports it as stuck (Deployment's progressDeadlineSeconds). */
+  public static final Duration DEFAULT_PROGRESS_DEADLINE = Duration.ofMinutes(10);
+  private final Duration progressDeadline;
+
+  public OrdinalPlanner() {
+    this(DEFAULT_PROGRESS_DEADLINE);
+  }
+
+  public OrdinalPlanner(Duration progressDeadline) {
+    this.progressDeadline = progressDeadline;
+  }
 
   public OrdinalPlan plan(ObservedState state) {
-    return new Run(state).plan();
+    return new Run(state, progressDeadline).plan();
   }
 
   /** The working memory of one planning pass. */
   private static final class Run {
     private final ObservedState state;
     private final SetDefinition set;
+    private final Duration progressDeadline;
+    private final List<Action> revisionActions = new ArrayList<>();
+    private final List<Action> rolloutActions = new ArrayList<>();
     private final List<Action> claimActions = new ArrayList<>();
     private final List<Action> podActions = new ArrayList<>();
     private final List<Action> scaleDownActions = new ArrayList<>();
@@ -47,21 +61,78 @@ public final class OrdinalPlanner {
     private Optional<String> stuck = Optional.empty();
     private Optional<Duration> requeueAfter = Optional.empty();
 
-    Run(ObservedState state) {
+    Run(ObservedState state, Duration progressDeadline) {
       this.state = state;
       this.set = state.set();
+      this.progressDeadline = progressDeadline;
     }
 
     OrdinalPlan plan() {
+      state.revisions().writes().forEach(w -> revisionActions.add(new Action.WriteRevision(w)));
       boolean blocked = planDesiredOrdinals();
       planBinding();
       List<Action> ownerActions = ClaimRetention.ownerActions(state, events);
-      planScaleDown(blocked);
-      List<Action> actions = new ArrayList<>(claimActions);
+      boolean scalingDown = planScaleDown(blocked);
+      if (!scalingDown) {
+        planRollingUpdate();
+      }
+      List<Action> actions = new ArrayList<>(revisionActions);
+      actions.addAll(claimActions);
       actions.addAll(podActions);
       actions.addAll(ownerActions);
       actions.addAll(scaleDownActions);
+      actions.addAll(rolloutActions);
       return new OrdinalPlan(actions, events, waits, stuck, storageProblems, requeueAfter);
+    }
+
+    /**
+     * Replaces pods not on the update revision, highest ordinal first down to the partition, while
+     * fewer than maxUnavailable desired pods are unavailable (pods already unavailable count).
+     */
+    private void planRollingUpdate() {
+      if (set.updateStrategy() != dev.ordinal.api.v1alpha1.UpdateStrategyType.RollingUpdate || stuck.isPresent()) {
+        return;
+      }
+      int unavailable = 0;
+      for (int ordinal = set.start(); ordinal < set.endExclusive(); ordinal++) {
+        Pod pod = state.pods().get(ordinal);
+        if (pod == null || !PodReadiness.isRunningAndAvailable(pod, set.minReadySeconds(), state.now())) {
+          unavailable++;
+        }
+      }
+      int budget = RollingUpdatePolicy.maxUnavailable(set) - unavailable;
+      int lowest = Math.max(set.partition(), set.start());
+      for (int ordinal = set.endExclusive() - 1; ordinal >= lowest; ordinal--) {
+        Pod pod = state.pods().get(ordinal);
+        if (pod == null || PodReadiness.isTerminating(pod) || state.updateRevision().equals(revisionOf(pod))) {
+          continue;
+        }
+        if (!PodReadiness.isRunningAndAvailable(pod, set.minReadySeconds(), state.now())) {
+          continue;
+        }
+        if (budget <= 0) {
+          waits.add("rolling update to " + state.updateRevision() + " waits: " + unavailable + " of at most "
+              + RollingUpdatePolicy.maxUnavailable(set) + " pods are unavailable");
+          return;
+        }
+        rolloutActions.add(new Action.DeletePod(ordinal, pod.getMetadata().getName(), pod.getMetadata().getUid(),
+            "rolling update from " + revisionOf(pod) + " to " + state.updateRevision()));
+        waits.add("updating " + pod.getMetadata().getName() + " to " + state.updateRevision());
+        budget--;
+        unavailable++;
+      }
+    }
+
+    private String targetRevision(int ordinal) {
+      return RollingUpdatePolicy.getsUpdateRevision(set, ordinal) ? state.updateRevision() : state.currentRevision();
+    }
+
+    private io.fabric8.kubernetes.api.model.PodTemplateSpec targetTemplate(int ordinal) {
+      return RollingUpdatePolicy.getsUpdateRevision(set, ordinal) ? set.template() : state.revisions().currentTemplate();
+    }
+
+    private static String revisionOf(Pod pod) {
+      return pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(dev.ordinal.naming.Labels.REVISION_HASH);
     }
 
     /** Returns whether OrderedReady progress is blocked at some ordinal. */
@@ -86,7 +157,7 @@ public final class OrdinalPlanner {
             continue;
           }
           addMissingClaims(ordinal);
-          podActions.add(new Action.CreatePod(ordinal, PodFactory.newPod(set, set.template(), state.updateRevision(), ordinal)));
+          podActions.add(new Action.CreatePod(ordinal, PodFactory.newPod(set, targetTemplate(ordinal), targetRevision(ordinal), ordinal)));
           waits.add("creating " + podName(ordinal));
           blocked = true;
           continue;
@@ -108,6 +179,14 @@ public final class OrdinalPlanner {
         }
         if (!PodReadiness.isRunningAndAvailable(pod, set.minReadySeconds(), state.now())) {
           blocked = true;
+          if (isStuckOnAnOutdatedRevision(ordinal, pod)) {
+            // Already unavailable, so replacing it costs no availability; upstream waits for a
+            // manual delete here (kubernetes#67250).
+            podActions.add(new Action.DeletePod(ordinal, pod.getMetadata().getName(), pod.getMetadata().getUid(),
+                "not Ready on revision " + revisionOf(pod) + ", replacing it with " + targetRevision(ordinal)));
+            waits.add("replacing " + podName(ordinal) + " (not Ready on an outdated revision)");
+            continue;
+          }
           waitForUnavailablePod(ordinal, pod);
         }
       }
@@ -125,11 +204,30 @@ public final class OrdinalPlanner {
       waitForUnreadyPod(ordinal, pod);
     }
 
+    private boolean isStuckOnAnOutdatedRevision(int ordinal, Pod pod) {
+      return set.updateStrategy() == dev.ordinal.api.v1alpha1.UpdateStrategyType.RollingUpdate
+          && RollingUpdatePolicy.getsUpdateRevision(set, ordinal)
+          && !PodReadiness.isRunningAndReady(pod)
+          && !PodReadiness.isTerminating(pod)
+          && !state.updateRevision().equals(revisionOf(pod));
+    }
+
     private void waitForUnreadyPod(int ordinal, Pod pod) {
       String reason = PodReadiness.notReadyReason(pod);
       waits.add(podName(ordinal) + " is not Ready yet (" + reason + ")");
       if (reason.contains("BackOff") || reason.contains("Err") || reason.contains("Error")) {
         setStuck(podName(ordinal) + " does not become Ready: " + reason);
+      } else if (unreadyLongerThanDeadline(pod)) {
+        setStuck(podName(ordinal) + " has not become Ready within " + progressDeadline.toSeconds() + "s (" + reason + ")");
+      }
+    }
+
+    private boolean unreadyLongerThanDeadline(Pod pod) {
+      String created = pod.getMetadata().getCreationTimestamp();
+      try {
+        return created != null && java.time.Instant.parse(created).plus(progressDeadline).isBefore(state.now());
+      } catch (RuntimeException unparsable) {
+        return false;
       }
     }
 
@@ -241,32 +339,34 @@ public final class OrdinalPlanner {
     }
 
     /** Highest ordinal first; OrderedReady one at a time and only while every desired pod is healthy. */
-    private void planScaleDown(boolean blocked) {
+    /** Returns whether condemned pods remain (a rolling update waits until scaling settles). */
+    private boolean planScaleDown(boolean blocked) {
       List<Pod> condemned = state.pods().entrySet().stream()
           .filter(e -> !set.inRange(e.getKey()))
           .sorted(Map.Entry.<Integer, Pod>comparingByKey(Comparator.reverseOrder()))
           .map(Map.Entry::getValue)
           .toList();
       if (condemned.isEmpty()) {
-        return;
+        return false;
       }
       if (!set.isParallel()) {
         if (blocked) {
           waits.add("scale-down waits until every desired pod is Running and Ready");
-          return;
+          return true;
         }
         Optional<Pod> terminating = condemned.stream().filter(PodReadiness::isTerminating).findFirst();
         if (terminating.isPresent()) {
           waits.add("scale-down waits for " + terminating.get().getMetadata().getName() + " to terminate");
-          return;
+          return true;
         }
         condemn(condemned.get(0));
-        return;
+        return true;
       }
       condemned.stream().filter(p -> !PodReadiness.isTerminating(p)).forEach(this::condemn);
       if (condemned.stream().anyMatch(PodReadiness::isTerminating)) {
         waits.add("scale-down waits for terminating pods");
       }
+      return true;
     }
 
     private void condemn(Pod pod) {

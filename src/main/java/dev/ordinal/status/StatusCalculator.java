@@ -6,6 +6,7 @@ import dev.ordinal.naming.OrdinalNames;
 import dev.ordinal.observe.ObservedState;
 import dev.ordinal.planning.OrdinalPlan;
 import dev.ordinal.planning.PodReadiness;
+import dev.ordinal.planning.RollingUpdatePolicy;
 import dev.ordinal.spec.SetDefinition;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -27,6 +28,7 @@ public final class StatusCalculator {
     int ready = 0;
     int available = 0;
     int updated = 0;
+    int current = 0;
     for (Pod pod : state.pods().values()) {
       replicas++;
       if (PodReadiness.isRunningAndReady(pod)) {
@@ -35,18 +37,23 @@ public final class StatusCalculator {
       if (PodReadiness.isRunningAndAvailable(pod, set.minReadySeconds(), now)) {
         available++;
       }
-      if (state.updateRevision().equals(pod.getMetadata().getLabels().get(Labels.REVISION_HASH))) {
+      String revision = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(Labels.REVISION_HASH);
+      if (state.updateRevision().equals(revision)) {
         updated++;
       }
+      if (state.currentRevision().equals(revision)) {
+        current++;
+      }
     }
+    boolean rolloutComplete = rolloutComplete(state);
     s.setReplicas(replicas);
     s.setReadyReplicas(ready);
     s.setAvailableReplicas(available);
     s.setUpdatedReplicas(updated);
-    s.setCurrentReplicas(updated);
-    s.setCurrentRevision(state.updateRevision());
+    s.setCurrentReplicas(rolloutComplete ? updated : current);
+    s.setCurrentRevision(rolloutComplete ? state.updateRevision() : state.currentRevision());
     s.setUpdateRevision(state.updateRevision());
-    s.setCollisionCount(0);
+    s.setCollisionCount(state.revisions().collisionCount());
     s.setSelector(SelectorStrings.format(set.selector()));
     int bound = 0;
     int pending = 0;
@@ -117,6 +124,25 @@ public final class StatusCalculator {
     conditions.add(Conditions.of(Conditions.PROGRESSING, false, "InvalidSpec", "paused: the spec is invalid", generation, now));
     s.setConditions(Conditions.carryTransitionTimes(previous == null ? null : previous.getConditions(), conditions));
     return s;
+  }
+
+  /**
+   * Upstream completeRollingUpdate, except that a partition above the first ordinal keeps the
+   * rollout open even with no pods, so scaling to 0 and back does not forget it (kubernetes#121534).
+   */
+  static boolean rolloutComplete(ObservedState state) {
+    SetDefinition set = state.set();
+    if (!RollingUpdatePolicy.coversEveryOrdinal(set)) {
+      return state.updateRevision().equals(state.currentRevision());
+    }
+    for (int ordinal = set.start(); ordinal < set.endExclusive(); ordinal++) {
+      Pod pod = state.pods().get(ordinal);
+      if (pod == null || !PodReadiness.isRunningAndReady(pod)
+          || !state.updateRevision().equals(pod.getMetadata().getLabels().get(Labels.REVISION_HASH))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String summarize(List<String> items) {

@@ -31,6 +31,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class OperatorHarness implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
   public static final Path CRD_FILE = Path.of("crds", "ordinalsets.ordinal.dev-v1.yml");
   private static final AtomicInteger NAMESPACES = new AtomicInteger();
+  /** Short, so that tests see a stuck pod reported within seconds. */
+  public static final java.time.Duration PROGRESS_DEADLINE = java.time.Duration.ofSeconds(4);
 
   private KubernetesMockServer server;
   private KubernetesClient client;
@@ -68,7 +70,7 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
 
   public OrdinalOperator startOperator() {
     registry = new SimpleMeterRegistry();
-    operator = OrdinalOperator.create(client, OperatorConfig.local(Set.of()), registry, Instant::now);
+    operator = OrdinalOperator.create(client, OperatorConfig.local(Set.of()).withProgressDeadline(PROGRESS_DEADLINE), registry, Instant::now);
     operator.start();
     return operator;
   }

@@ -14,6 +14,7 @@ import java.util.Set;
  * @param maxParallelWrites most concurrent writes for one Parallel set (slow-start batches up to this)
  * @param reconcileThreads sets reconciled at once
  * @param cacheSyncTimeout how long to wait for informers to fill at start
+ * @param progressDeadline how long a pod may stay unready before the set reports itself stuck
  */
 public record OperatorConfig(
     Set<String> namespaces,
@@ -22,7 +23,8 @@ public record OperatorConfig(
     String leaseName,
     int maxParallelWrites,
     int reconcileThreads,
-    Duration cacheSyncTimeout) {
+    Duration cacheSyncTimeout,
+    Duration progressDeadline) {
 
   public static final String DEFAULT_LEASE = "ordinal-operator-leader";
 
@@ -32,10 +34,14 @@ public record OperatorConfig(
 
   /** Watch the given namespaces (or all when none are given), without leader election. */
   public static OperatorConfig local(Set<String> namespaces) {
-    return new OperatorConfig(namespaces, false, Optional.empty(), DEFAULT_LEASE, 64, 4, Duration.ofSeconds(30));
+    return new OperatorConfig(namespaces, false, Optional.empty(), DEFAULT_LEASE, 64, 4, Duration.ofSeconds(30), Duration.ofMinutes(10));
   }
 
   public OperatorConfig withLeaderElection(String namespace, String lease) {
-    return new OperatorConfig(namespaces, true, Optional.ofNullable(namespace), lease, maxParallelWrites, reconcileThreads, cacheSyncTimeout);
+    return new OperatorConfig(namespaces, true, Optional.ofNullable(namespace), lease, maxParallelWrites, reconcileThreads, cacheSyncTimeout, progressDeadline);
+  }
+
+  public OperatorConfig withProgressDeadline(Duration deadline) {
+    return new OperatorConfig(namespaces, leaderElection, leaseNamespace, leaseName, maxParallelWrites, reconcileThreads, cacheSyncTimeout, deadline);
   }
 }

@@ -124,6 +124,7 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
       case Action.CreateClaim a -> createClaim(set, a);
       case Action.BindClaim a -> bindClaim(set, a);
       case Action.CompleteBind a -> completeBind(set, a.claim(), a.volume());
+      case Action.WriteRevision a -> writeRevision(set, a);
       case Action.CreatePod a -> createPod(set, a);
       case Action.DeletePod a -> deletePod(set, a);
       case Action.SetClaimOwners a -> setClaimOwners(set, a);
@@ -173,6 +174,33 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
     }
     metrics.claimBound(set, claim);
     log.info("set {}/{}: claim {} is Bound to volume {}", set.namespace(), set.name(), claim.getMetadata().getName(), volume.getMetadata().getName());
+  }
+
+  /**
+   * Revisions: created whole; renumbered (and adopted) with a merge patch of only revision and
+   * owners, because the API compares a revision's data byte for byte and treats it as immutable.
+   */
+  private void writeRevision(SetDefinition set, Action.WriteRevision a) {
+    var revisions = client.apps().controllerRevisions().inNamespace(set.namespace());
+    switch (a.write()) {
+      case dev.ordinal.revision.RevisionWrite.Create c -> createIgnoringExisting(() -> revisions.resource(c.revision()).create());
+      case dev.ordinal.revision.RevisionWrite.Update u -> {
+        String owners = client.getKubernetesSerialization().asJson(u.revision().getMetadata().getOwnerReferences());
+        String patch = "{\"metadata\":{\"resourceVersion\":" + client.getKubernetesSerialization().asJson(u.revision().getMetadata().getResourceVersion())
+            + ",\"ownerReferences\":" + owners + "},\"revision\":" + u.revision().getRevision() + "}";
+        revisions.withName(u.name()).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+      }
+      case dev.ordinal.revision.RevisionWrite.Delete d -> {
+        try {
+          revisions.withName(d.name()).delete();
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+            throw e;
+          }
+        }
+      }
+    }
+    log.info("set {}/{}: {}", set.namespace(), set.name(), a.describe());
   }
 
   private void createPod(SetDefinition set, Action.CreatePod a) {
@@ -229,6 +257,7 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
     return switch (action) {
       case Action.CreateClaim a -> "FailedCreate";
       case Action.CreatePod a -> "FailedCreate";
+      case Action.WriteRevision a -> "FailedUpdate";
       case Action.DeletePod a -> "FailedDelete";
       case Action.BindClaim a -> "FailedBinding";
       case Action.CompleteBind a -> "FailedBinding";

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -71,7 +72,16 @@ final class EventSourceFactory {
             .build(),
         context);
 
-    return new InformerClusterCache.EventSources(pods, claims, volumes, storageClasses, nodes);
+    var revisions = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(ControllerRevision.class, OrdinalSet.class)
+            .withName("revisions")
+            .withLabelSelector(Labels.SET_NAME)
+            .withSecondaryToPrimaryMapper(EventSourceFactory::bySetLabel)
+            .build(),
+        context);
+    revisions.addIndexers(Map.of(InformerClusterCache.BY_SET, InformerClusterCache::setKeyOf));
+
+    return new InformerClusterCache.EventSources(pods, claims, volumes, storageClasses, nodes, revisions);
   }
 
   private static Set<ResourceID> bySetLabel(HasMetadata object) {

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -53,6 +54,11 @@ final class InformerClusterCache implements ClusterCache {
   }
 
   @Override
+  public Collection<ControllerRevision> revisionsLabelled(String namespace, String setName) {
+    return sources.revisions().byIndex(BY_SET, setKey(namespace, setName));
+  }
+
+  @Override
   public Collection<StorageClass> storageClasses() {
     return sources.storageClasses().list(v -> true).toList();
   }
@@ -68,5 +74,6 @@ final class InformerClusterCache implements ClusterCache {
       InformerEventSource<PersistentVolumeClaim, dev.ordinal.api.v1alpha1.OrdinalSet> claims,
       InformerEventSource<PersistentVolume, dev.ordinal.api.v1alpha1.OrdinalSet> volumes,
       InformerEventSource<StorageClass, dev.ordinal.api.v1alpha1.OrdinalSet> storageClasses,
-      InformerEventSource<Node, dev.ordinal.api.v1alpha1.OrdinalSet> nodes) {}
+      InformerEventSource<Node, dev.ordinal.api.v1alpha1.OrdinalSet> nodes,
+      InformerEventSource<ControllerRevision, dev.ordinal.api.v1alpha1.OrdinalSet> revisions) {}
 }

@@ -12,6 +12,7 @@ import dev.ordinal.planning.EventNote;
 import dev.ordinal.planning.OrdinalPlan;
 import dev.ordinal.planning.OrdinalPlanner;
 import dev.ordinal.revision.RevisionHash;
+import dev.ordinal.revision.Revisions;
 import dev.ordinal.spec.SetDefinition;
 import dev.ordinal.spec.SpecValidation;
 import dev.ordinal.spec.SpecValidator;
@@ -45,7 +46,7 @@ public final class OrdinalSetReconciler implements Reconciler<OrdinalSet> {
   private static final Duration RETRY_AFTER_FAILED_ACTIONS = Duration.ofSeconds(1);
 
   private final SpecValidator validator = new SpecValidator();
-  private final OrdinalPlanner planner = new OrdinalPlanner();
+  private final OrdinalPlanner planner;
   private final StatusCalculator statusCalculator = new StatusCalculator();
   private final ActionExecutor executor;
   private final EventRecorder events;
@@ -54,8 +55,9 @@ public final class OrdinalSetReconciler implements Reconciler<OrdinalSet> {
   private final Supplier<Instant> clock;
   private volatile ObservedStateBuilder observer;
 
-  public OrdinalSetReconciler(ActionExecutor executor, EventRecorder events, OperatorMetrics metrics,
+  public OrdinalSetReconciler(OrdinalPlanner planner, ActionExecutor executor, EventRecorder events, OperatorMetrics metrics,
       RevisionHash revisionHash, Supplier<Instant> clock) {
+    this.planner = planner;
     this.executor = executor;
     this.events = events;
     this.metrics = metrics;
@@ -66,8 +68,8 @@ public final class OrdinalSetReconciler implements Reconciler<OrdinalSet> {
   @Override
   public List<EventSource<?, OrdinalSet>> prepareEventSources(EventSourceContext<OrdinalSet> context) {
     InformerClusterCache.EventSources sources = EventSourceFactory.create(context);
-    this.observer = new ObservedStateBuilder(new InformerClusterCache(sources));
-    return List.of(sources.pods(), sources.claims(), sources.volumes(), sources.storageClasses(), sources.nodes());
+    this.observer = new ObservedStateBuilder(new InformerClusterCache(sources), new Revisions(revisionHash));
+    return List.of(sources.pods(), sources.claims(), sources.volumes(), sources.storageClasses(), sources.nodes(), sources.revisions());
   }
 
   @Override
@@ -80,8 +82,9 @@ public final class OrdinalSetReconciler implements Reconciler<OrdinalSet> {
       return refuse(set, validation, previous, now);
     }
     SetDefinition definition = validation.definition().orElseThrow();
-    String updateRevision = revisionHash.revisionName(definition.name(), definition.template(), 0);
-    ObservedState state = observer.observe(definition, updateRevision, now);
+    ObservedState state = observer.observe(definition,
+        previous == null ? null : previous.getCurrentRevision(),
+        previous == null || previous.getCollisionCount() == null ? 0 : previous.getCollisionCount(), now);
     OrdinalPlan plan = planner.plan(state);
     plan.events().forEach(events::record);
     ExecutionResult result = executor.execute(definition, plan.actions());
