@@ -24,10 +24,8 @@ class DemoTest {
         .contains("--- PASS: 1. Create")
         .contains("--- PASS: 2. Delete the pods")
         .contains("--- PASS: 3. Scale 2 -> 5 -> 2")
+        .contains("--- PASS: 4. Image change with partition 2")
         .contains("--- PASS: 5. One PV for two replicas")
         .contains("www-web-0   Bound    pv-1g-a");
-    // TODO(issue 4, rolling updates): require "--- PASS: 4. Image change" once the rolling update is in the build;
-    // until then the demo reports the step as SKIPPED because no pod is replaced.
-    assertThat(output).containsAnyOf("--- PASS: 4. Image change", "--- SKIPPED: 4. Image change");
   }
 }

@@ -116,11 +116,14 @@ class SandboxKubectlTest {
         .contains("ordinalset.ordinal.dev/web patched");
     assertThat(kubectl.ok("get", "ordinalset", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}").out())
         .isEqualTo("nginx:1.27");
-    String images = "jsonpath={range .items[*]}{.metadata.name}={.spec.containers[0].image}{\"\\n\"}{end}";
-    // TODO(rolling updates, issue 4): once the rolling update lands, wait here for "web-2=nginx:1.27" and keep the
-    // assertions below (ordinals under the partition keep the old image). Until then the build replaces no pod.
+    String images = "jsonpath={range .items[*]}{.metadata.name}={.spec.containers[0].image}="
+        + "{.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}";
+    // Only web-2 (ordinal >= partition) is replaced with the new template; web-0 and web-1 keep the old one.
+    kubectl.until(WAIT, r -> r.out().contains("web-2=nginx:1.27=True"), "get", "pods", "-l", "app=nginx", "-o", images);
     String out = kubectl.ok("get", "pods", "-l", "app=nginx", "-o", images).out();
-    assertThat(out).contains("web-0=nginx:1.9.1", "web-1=nginx:1.9.1");
+    assertThat(out).contains("web-0=nginx:1.9.1=True", "web-1=nginx:1.9.1=True", "web-2=nginx:1.27=True");
+    List<String> h = header(kubectl.ok("get", "ords", "web").out());
+    kubectl.until(WAIT, r -> row(r.out(), "web").get(h.indexOf("UPDATED")).equals("1"), "get", "ords", "web");
   }
 
   @Test
