@@ -7,6 +7,7 @@ import dev.ordinal.sandbox.admission.FieldError;
 import dev.ordinal.sandbox.apiserver.AdmissionValidator;
 import dev.ordinal.sandbox.apiserver.EmbeddedApiServer;
 import dev.ordinal.sandbox.apiserver.KubeconfigWriter;
+import dev.ordinal.sandbox.apiserver.WatchStreamingFront;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -80,12 +81,15 @@ public final class Sandbox implements AutoCloseable {
   }
 
   private final EmbeddedApiServer server;
+  private final WatchStreamingFront front;
   private final KubeletSimulator kubelet;
   private final OrdinalOperator operator;
   private final Path kubeconfig;
 
-  private Sandbox(EmbeddedApiServer server, KubeletSimulator kubelet, OrdinalOperator operator, Path kubeconfig) {
+  private Sandbox(EmbeddedApiServer server, WatchStreamingFront front, KubeletSimulator kubelet, OrdinalOperator operator,
+      Path kubeconfig) {
     this.server = server;
+    this.front = front;
     this.kubelet = kubelet;
     this.operator = operator;
     this.kubeconfig = kubeconfig;
@@ -100,11 +104,13 @@ public final class Sandbox implements AutoCloseable {
       CustomResourceDefinition crd = loadCrd();
       return Map.entry(crd, admission(crd));
     });
-    EmbeddedApiServer server = EmbeddedApiServer.start(options.port());
+    EmbeddedApiServer server = EmbeddedApiServer.start(0);
     log.debug("API server up after {} ms", (System.nanoTime() - t0) / 1_000_000);
     KubeletSimulator kubelet = null;
     OrdinalOperator operator = null;
+    WatchStreamingFront front = null;
     try {
+      front = WatchStreamingFront.start(server, options.port());
       CustomResourceDefinition crd = crdAndAdmission.join().getKey();
       server.setAdmissionValidator(crdAndAdmission.join().getValue());
       log.debug("admission compiled after {} ms", (System.nanoTime() - t0) / 1_000_000);
@@ -113,8 +119,8 @@ public final class Sandbox implements AutoCloseable {
       operator = OrdinalOperator.create(server.client(), OperatorConfig.local(Set.of()), new SimpleMeterRegistry(),
           Instant::now);
       operator.start();
-      Path kubeconfig = KubeconfigWriter.write(options.kubeconfig().toAbsolutePath(), server.url());
-      Sandbox sandbox = new Sandbox(server, kubelet, operator, kubeconfig);
+      Path kubeconfig = KubeconfigWriter.write(options.kubeconfig().toAbsolutePath(), front.url());
+      Sandbox sandbox = new Sandbox(server, front, kubelet, operator, kubeconfig);
       sandbox.awaitOperatorReady(options.readyTimeout());
       log.debug("operator ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
       if (!"none".equals(options.example())) {
@@ -122,7 +128,13 @@ public final class Sandbox implements AutoCloseable {
         log.debug("example {} settled after {} ms", options.example(), (System.nanoTime() - t0) / 1_000_000);
       }
       return sandbox;
+    } catch (IOException e) {
+      server.close();
+      throw new UncheckedIOException("cannot listen on 127.0.0.1:" + options.port() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
+      if (front != null) {
+        front.close();
+      }
       if (operator != null) {
         operator.close();
       }
@@ -134,8 +146,9 @@ public final class Sandbox implements AutoCloseable {
     }
   }
 
+  /** The URL kubectl uses (the kubeconfig's server). */
   public String url() {
-    return server.url();
+    return front.url();
   }
 
   public KubernetesClient client() {
@@ -287,6 +300,7 @@ public final class Sandbox implements AutoCloseable {
       log.warn("stopping the operator failed", e);
     }
     kubelet.close();
+    front.close();
     server.close();
   }
 }

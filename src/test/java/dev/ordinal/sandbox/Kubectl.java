@@ -67,6 +67,32 @@ final class Kubectl {
     }
   }
 
+  /** A long-running kubectl (e.g. {@code get -w}) whose stdout goes to a file; the caller destroys it. */
+  record Background(Process process, Path out) {
+    String output() {
+      try {
+        return Files.readString(out, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  Background start(String... args) {
+    List<String> cmd = new ArrayList<>(List.of("kubectl"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
+    pb.environment().put("KUBECONFIG", kubeconfig.toString());
+    pb.environment().put("HOME", workDir.toString());
+    try {
+      Path out = Files.createTempFile(workDir, "bg", ".txt");
+      pb.redirectOutput(out.toFile()).redirectErrorStream(true);
+      return new Background(pb.start(), out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Runs and asserts exit code 0. */
   Result ok(String... args) {
     Result r = run(args);

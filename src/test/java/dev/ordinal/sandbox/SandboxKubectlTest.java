@@ -97,10 +97,27 @@ class SandboxKubectlTest {
     assertThat(kubectl.ok("apply", "-f", pv.toString()).out()).contains("persistentvolume/pv-1g-c created");
     kubectl.until(WAIT, r -> r.out().contains("pv-1g-c ") && row(r.out(), "pv-1g-c").contains("Available"),
         "get", "pv", "pv-1g-c");
-    assertThat(kubectl.ok("scale", "ordinalset", "web", "--replicas=3").out()).contains("ordinalset.ordinal.dev/web scaled");
-    String pods = kubectl.until(WAIT, r -> r.out().contains("web-2 ") && row(r.out(), "web-2").get(1).equals("1/1"),
-        "get", "pods", "-l", "app=nginx").out();
-    assertThat(row(pods, "web-2")).startsWith("web-2", "1/1", "Running");
+    Kubectl.Background watch = kubectl.start("get", "pods", "-l", "app=nginx", "--watch");
+    try {
+      assertThat(kubectl.ok("scale", "ordinalset", "web", "--replicas=3").out()).contains("ordinalset.ordinal.dev/web scaled");
+      // kubectl wait watches (chunked HTTP streaming, served by the sandbox's front)
+      assertThat(kubectl.ok("wait", "--for=condition=Ready", "pod/web-2", "--timeout=30s").out())
+          .contains("pod/web-2 condition met");
+      String pods = kubectl.ok("get", "pods", "-l", "app=nginx").out();
+      assertThat(row(pods, "web-2")).startsWith("web-2", "1/1", "Running");
+      // kubectl get --watch printed the list, then web-2 as it went from Pending to Running and Ready
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (!watch.output().matches("(?s).*\\nweb-2 +1/1 +Running.*") && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      String watched = watch.output();
+      assertThat(header(watched)).startsWith("NAME", "READY", "STATUS", "RESTARTS", "AGE");
+      assertThat(watched).containsPattern("\\nweb-0 +1/1 +Running").containsPattern("\\nweb-2 +0/1 +Pending")
+          .containsPattern("\\nweb-2 +1/1 +Running");
+      assertThat(watch.process().isAlive()).as("kubectl get --watch keeps watching").isTrue();
+    } finally {
+      watch.process().destroyForcibly();
+    }
     // The smallest volume that fits: the new 1Gi one, not pv-5g or pv-10g.
     assertThat(row(kubectl.ok("get", "pvc", "www-web-2").out(), "www-web-2")).startsWith("www-web-2", "Bound", "pv-1g-c");
   }
