@@ -218,7 +218,7 @@ public final class Sandbox implements AutoCloseable {
         throw new IllegalStateException("sandbox: timed out after " + timeout.toSeconds() + "s waiting for " + what);
       }
       try {
-        Thread.sleep(20);
+        Thread.sleep(100); // each poll is a few GETs: keep the CPU for the operator
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for " + what, e);
