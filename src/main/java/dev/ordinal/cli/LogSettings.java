@@ -34,4 +34,10 @@ final class LogSettings {
     Logger ours = context.getLogger("dev.ordinal");
     ours.setLevel(Level.toLevel(level, Level.INFO));
   }
+
+  /** The sandbox serves v1alpha1 on purpose: fabric8's "unstable version" warning is noise there. */
+  static void quietenUnstableVersionWarning() {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    context.getLogger("io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils").setLevel(Level.ERROR);
+  }
 }

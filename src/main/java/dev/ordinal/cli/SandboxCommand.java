@@ -1,14 +1,70 @@
 package dev.ordinal.cli;
 
+import dev.ordinal.sandbox.Sandbox;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder until the sandbox lands: says so plainly. */
-@Command(name = "sandbox", description = "Runs the operator on an embedded API server that kubectl can drive (a simulation, not a cluster).")
+/** Runs the operator on an embedded API server that the user's own kubectl can drive. */
+@Command(name = "sandbox", mixinStandardHelpOptions = true,
+    description = "Runs the operator on an embedded API server that kubectl can drive (a simulation, not a cluster).")
 public final class SandboxCommand implements Callable<Integer> {
+
+  @Option(names = "--port", defaultValue = "6443", description = "Port of the API server on 127.0.0.1; 0 picks a free one (default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--kubeconfig", defaultValue = "sandbox.kubeconfig", description = "Where to write the kubeconfig (default ${DEFAULT-VALUE}).")
+  Path kubeconfig;
+
+  @Option(names = "--example", defaultValue = "web",
+      description = "Example applied at start: web (examples/pvs.yaml + web.yaml), one-pv-failure, or none (default ${DEFAULT-VALUE}).")
+  String example;
+
+  @Option(names = "--seconds", description = "Stop after this many seconds (default: run until interrupted).")
+  Long seconds;
+
+  @Option(names = "--log-level", defaultValue = "warn", description = "Level of the operator's own logs (default ${DEFAULT-VALUE}).")
+  String logLevel;
+
   @Override
-  public Integer call() {
-    System.err.println("sandbox: not available in this build");
-    return 2;
+  public Integer call() throws Exception {
+    LogSettings.apply("text", logLevel);
+    LogSettings.quietenUnstableVersionWarning();
+    System.out.println("ordinal-operator sandbox: a simulation in one JVM, not a Kubernetes cluster. An embedded API server");
+    System.out.println("(fabric8 mock), a simulated kubelet (no container ever runs) and the real operator.");
+    Sandbox sandbox;
+    try {
+      sandbox = Sandbox.start(new Sandbox.Options(port, kubeconfig, example, Duration.ofSeconds(60)));
+    } catch (IllegalArgumentException e) {
+      System.err.println("sandbox: " + e.getMessage());
+      return 2;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      sandbox.close();
+      stopped.countDown();
+    }, "sandbox-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+    System.out.printf("API server %s; example: %s; started in %.1f s.%n", sandbox.url(), example, sinceJvmStart / 1000.0);
+    if ("web".equals(example)) {
+      System.out.println("Try: kubectl get ordinalsets,pods,pvc  |  kubectl scale ordinalset web --replicas=3  |  kubectl get events");
+    }
+    System.out.println("sandbox ready: export KUBECONFIG=" + sandbox.kubeconfig());
+    System.out.flush();
+    if (seconds != null) {
+      stopped.await(seconds, TimeUnit.SECONDS);
+      Runtime.getRuntime().removeShutdownHook(hook);
+      sandbox.close();
+      System.out.println("sandbox stopped after " + seconds + " s");
+    } else {
+      stopped.await();
+    }
+    return 0;
   }
 }

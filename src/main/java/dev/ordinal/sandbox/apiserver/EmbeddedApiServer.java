@@ -39,6 +39,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
   private final String url;
   private final AtomicReference<AdmissionValidator> admission;
   private final List<AutoCloseable> controllers = new ArrayList<>();
+  private ResourceCatalog catalog;
+  private TableConverter tables;
 
   private EmbeddedApiServer(KubernetesMockServer server, String url, AtomicReference<AdmissionValidator> admission,
       DeletionPolicies deletionPolicies) {
@@ -78,7 +80,16 @@ public final class EmbeddedApiServer implements AutoCloseable {
     }
     String url = "http://127.0.0.1:" + server.getPort();
     LOG.info("embedded API server (sandbox, not a cluster) listening on {}", url);
-    return new EmbeddedApiServer(server, url, admission, deletionPolicies);
+    EmbeddedApiServer started = new EmbeddedApiServer(server, url, admission, deletionPolicies);
+    started.catalog = catalog;
+    started.tables = new TableConverter(mapper, new HumanDuration(Clock.systemUTC()));
+    return started;
+  }
+
+  /** The Table (server-side printing) of one object at a request's path, for {@link WatchStreamingFront}. */
+  java.util.Optional<com.fasterxml.jackson.databind.node.ObjectNode> table(ApiRequest api, JsonNode object,
+      String includeObject) {
+    return catalog.find(api.group(), api.version(), api.plural()).map(r -> tables.convert(r, object, includeObject));
   }
 
   private static List<JsonNode> storedCrds(KubernetesCrudDispatcher store, ObjectMapper mapper) {

@@ -1,0 +1,478 @@
+package dev.ordinal.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ordinal.api.v1alpha1.OrdinalSet;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The tutorials' StatefulSet walkthrough (shared seeds digest), run end to end against the sandbox
+ * without a person at the keyboard: each step prints what a user would see with kubectl (tables
+ * from the API server's Table endpoint, as kubectl prints them) and whether the step's
+ * expectation held. The exit code is 0 only when every step passed.
+ */
+public final class Demo {
+  private static final String NS = "default";
+  private static final String OLD_IMAGE = "nginx:1.9.1";
+  private static final String NEW_IMAGE = "nginx:1.27";
+  private static final Duration WAIT = Duration.ofSeconds(45);
+
+  /** How a step ended. */
+  public enum Outcome { PASS, FAIL }
+
+  private final Sandbox sandbox;
+  private final KubernetesClient client;
+  private final PrintStream out;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final ObjectMapper mapper = new ObjectMapper();
+  /** Pod lifecycle as seen by a watch: "ADDED web-0", "READY web-0", "DELETED web-4". */
+  private final List<String> podEvents = new CopyOnWriteArrayList<>();
+  private final Set<String> readyUids = ConcurrentHashMap.newKeySet();
+  private final Map<String, Outcome> results = new LinkedHashMap<>();
+
+  public Demo(Sandbox sandbox, PrintStream out) {
+    this.sandbox = sandbox;
+    this.client = sandbox.client();
+    this.out = out;
+  }
+
+  /** Starts a sandbox of its own (any free port, a temporary kubeconfig), runs the demo, stops it. */
+  public static int runInOwnSandbox(PrintStream out) throws IOException {
+    Path dir = Files.createTempDirectory("ordinal-demo");
+    Path kubeconfig = dir.resolve("kubeconfig");
+    try (Sandbox sandbox = Sandbox.start(Sandbox.Options.defaults().withPort(0).withKubeconfig(kubeconfig).withExample("none"))) {
+      return new Demo(sandbox, out).run();
+    } finally {
+      Files.deleteIfExists(kubeconfig);
+      Files.deleteIfExists(dir);
+    }
+  }
+
+  /** Runs every step; 0 when each passed, 1 otherwise. */
+  public int run() {
+    out.println("OrdinalSet walkthrough in the sandbox (a simulation, not a cluster), namespace " + NS + ".");
+    Watch watch = client.pods().inNamespace(NS).withLabel("app", "nginx").watch(new PodRecorder());
+    try {
+      step("1. Create: pods in order, claims Bound to the smallest fitting volume", this::create);
+      step("2. Delete the pods: they come back with the same claims", this::deletePods);
+      step("3. Scale 2 -> 5 -> 2: one at a time, up in order, down in reverse", this::scale);
+      step("4. Image change with partition 2: only ordinals >= 2 are updated", this::partitionedUpdate);
+      step("5. One PV for two replicas: the second claim stays Pending, and the operator says why", this::onePvFailure);
+    } finally {
+      watch.close();
+    }
+    out.println();
+    out.println("Summary:");
+    results.forEach((name, outcome) -> out.printf("  %-7s %s%n", outcome, name));
+    boolean ok = results.values().stream().noneMatch(o -> o == Outcome.FAIL);
+    out.println(ok ? "demo: every expectation held" : "demo: FAILED");
+    return ok ? 0 : 1;
+  }
+
+  @FunctionalInterface
+  private interface Step {
+    Outcome run() throws Exception;
+  }
+
+  private void step(String name, Step step) {
+    out.println();
+    out.println("=== " + name);
+    Outcome outcome;
+    try {
+      outcome = step.run();
+    } catch (Exception | AssertionError e) {
+      out.println("  error: " + e.getMessage());
+      outcome = Outcome.FAIL;
+    }
+    out.println("--- " + outcome + ": " + name);
+    results.put(name, outcome);
+  }
+
+  // ---- steps
+
+  private Outcome create() {
+    podEvents.clear();
+    command("kubectl apply -f examples/pvs.yaml");
+    sandbox.applyResource("pvs.yaml");
+    command("kubectl apply -f examples/web.yaml");
+    sandbox.applyResource("web.yaml");
+    boolean settled = await(() -> ready("web-0") && ready("web-1") && bound("www-web-0") && bound("www-web-1"));
+    command("kubectl get pods -l app=nginx");
+    table("/api/v1/namespaces/default/pods?labelSelector=app%3Dnginx");
+    command("kubectl get pvc -l app=nginx");
+    table("/api/v1/namespaces/default/persistentvolumeclaims?labelSelector=app%3Dnginx");
+    command("kubectl get pv");
+    table("/api/v1/persistentvolumes");
+    printOrder();
+    return all(
+        check(settled, "web-0 and web-1 Running and Ready, www-web-0 and www-web-1 Bound"),
+        check(before("READY web-0", "ADDED web-1"), "web-1 was created only after web-0 was Ready"),
+        check("pv-1g-a".equals(volumeOf("www-web-0")) && "pv-1g-b".equals(volumeOf("www-web-1")),
+            "claims took the 1Gi volumes pv-1g-a and pv-1g-b, not pv-5g or pv-10g"));
+  }
+
+  private Outcome deletePods() {
+    Map<String, String> uids = Map.of("web-0", uid("web-0"), "web-1", uid("web-1"));
+    Map<String, String> volumes = Map.of("www-web-0", volumeOf("www-web-0"), "www-web-1", volumeOf("www-web-1"));
+    podEvents.clear();
+    command("kubectl delete pod -l app=nginx");
+    client.pods().inNamespace(NS).withLabel("app", "nginx").delete();
+    boolean back = await(() -> uids.entrySet().stream().allMatch(e -> {
+      String now = uid(e.getKey());
+      return now != null && !now.equals(e.getValue()) && ready(e.getKey());
+    }));
+    command("kubectl get pods -l app=nginx");
+    table("/api/v1/namespaces/default/pods?labelSelector=app%3Dnginx");
+    command("kubectl get pvc -l app=nginx");
+    table("/api/v1/namespaces/default/persistentvolumeclaims?labelSelector=app%3Dnginx");
+    printOrder();
+    return all(
+        check(back, "web-0 and web-1 were recreated (new uids) and are Ready"),
+        check(before("ADDED web-0", "ADDED web-1"), "recreated in ordinal order"),
+        check("www-web-0".equals(claimOf("web-0")) && "www-web-1".equals(claimOf("web-1")),
+            "each pod mounts its old claim"),
+        check(volumes.entrySet().stream().allMatch(e -> e.getValue().equals(volumeOf(e.getKey()))),
+            "each claim is still Bound to the same volume " + volumes));
+  }
+
+  private Outcome scale() {
+    command("kubectl apply -f pv-1g-c.yaml   # one more 1Gi volume");
+    client.persistentVolumes().resource(new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder()
+        .withNewMetadata().withName("pv-1g-c").endMetadata()
+        .withNewSpec().withStorageClassName("manual").addToCapacity("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi"))
+        .withAccessModes("ReadWriteOnce").withPersistentVolumeReclaimPolicy("Retain")
+        .withNewHostPath().withPath("/tmp/ordinal-examples/pv-1g-c").withType("DirectoryOrCreate").endHostPath()
+        .endSpec().build()).createOr(r -> r.update());
+    // As in a cluster, a new PV is offered to claims once the PV controller has made it Available.
+    boolean available = await(() -> {
+      var pv = client.persistentVolumes().withName("pv-1g-c").get();
+      return pv != null && pv.getStatus() != null && "Available".equals(pv.getStatus().getPhase());
+    });
+    podEvents.clear();
+    command("kubectl scale ordinalset web --replicas=5");
+    setReplicas(5);
+    boolean up = await(() -> ready("web-2") && ready("web-3") && ready("web-4"));
+    command("kubectl get pods -l app=nginx");
+    table("/api/v1/namespaces/default/pods?labelSelector=app%3Dnginx");
+    command("kubectl get pvc -l app=nginx");
+    table("/api/v1/namespaces/default/persistentvolumeclaims?labelSelector=app%3Dnginx");
+    printOrder();
+    Outcome upOutcome = all(
+        check(available, "pv-1g-c is Available"),
+        check(up, "web-2, web-3 and web-4 Running and Ready"),
+        check(before("READY web-2", "ADDED web-3") && before("READY web-3", "ADDED web-4"),
+            "each created only after the previous one was Ready"),
+        check("pv-1g-c".equals(volumeOf("www-web-2")) && "pv-5g".equals(volumeOf("www-web-3"))
+            && "pv-10g".equals(volumeOf("www-web-4")), "smallest fitting volumes: pv-1g-c, then pv-5g, then pv-10g"));
+
+    podEvents.clear();
+    command("kubectl scale ordinalset web --replicas=2");
+    setReplicas(2);
+    boolean down = await(() -> pod("web-2") == null && pod("web-3") == null && pod("web-4") == null);
+    command("kubectl get pods -l app=nginx");
+    table("/api/v1/namespaces/default/pods?labelSelector=app%3Dnginx");
+    command("kubectl get pvc -l app=nginx   # claims stay (whenScaled: Retain)");
+    table("/api/v1/namespaces/default/persistentvolumeclaims?labelSelector=app%3Dnginx");
+    printOrder();
+    Outcome downOutcome = all(
+        check(down, "web-4, web-3 and web-2 are gone; web-0 and web-1 stay"),
+        check(before("DELETED web-4", "DELETED web-3") && before("DELETED web-3", "DELETED web-2"),
+            "deleted in reverse ordinal order, 4, 3, 2"),
+        check(bound("www-web-2") && bound("www-web-3") && bound("www-web-4"), "their claims are kept, still Bound"));
+    return upOutcome == Outcome.PASS && downOutcome == Outcome.PASS ? Outcome.PASS : Outcome.FAIL;
+  }
+
+  private Outcome partitionedUpdate() {
+    command("kubectl scale ordinalset web --replicas=4   # something above the partition");
+    setReplicas(4);
+    boolean four = await(() -> ready("web-2") && ready("web-3"));
+    podEvents.clear();
+    String patch = """
+        {"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":2}},
+         "template":{"spec":{"containers":[{"name":"nginx","image":"%s","ports":[{"containerPort":80,"name":"web"}],
+         "volumeMounts":[{"name":"www","mountPath":"/usr/share/nginx/html"}]}]}}}}""".formatted(NEW_IMAGE);
+    command("kubectl patch ordinalset web --type merge -p '{\"spec\":{\"updateStrategy\":{\"rollingUpdate\":"
+        + "{\"partition\":2}},\"template\":{\"spec\":{\"containers\":[{\"name\":\"nginx\",\"image\":\"" + NEW_IMAGE
+        + "\",...}]}}}}'");
+    client.resources(OrdinalSet.class).inNamespace(NS).withName("web").patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+    boolean updated = await(() -> NEW_IMAGE.equals(image("web-2")) && NEW_IMAGE.equals(image("web-3"))
+        && ready("web-2") && ready("web-3"));
+    command("kubectl get pods -l app=nginx -o custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image,"
+        + "READY:.status.conditions[?(@.type==\"Ready\")].status");
+    out.printf("  %-8s%-14s%s%n", "NAME", "IMAGE", "READY");
+    for (int i = 0; i < 4; i++) {
+      String name = "web-" + i;
+      out.printf("  %-8s%-14s%s%n", name, image(name), ready(name) ? "True" : "False");
+    }
+    command("kubectl get ordinalset web");
+    table("/apis/ordinal.dev/v1alpha1/namespaces/default/ordinalsets/web");
+    printOrder();
+    return all(
+        check(four, "scaled to 4: web-2 and web-3 Ready again on their old claims"),
+        check(updated, "web-2 and web-3 run " + NEW_IMAGE + " and are Ready"),
+        check(OLD_IMAGE.equals(image("web-0")) && OLD_IMAGE.equals(image("web-1")),
+            "web-0 and web-1 (below the partition) keep " + OLD_IMAGE),
+        check(before("DELETED web-3", "DELETED web-2") && before("READY web-3", "DELETED web-2"),
+            "replaced from the highest ordinal down, web-2 only once the new web-3 was Ready"));
+  }
+
+  private Outcome onePvFailure() {
+    command("kubectl apply -f examples/one-pv-failure.yaml");
+    sandbox.applyResource("one-pv-failure.yaml");
+    boolean firstUp = await(() -> ready("one-pv-0") && bound("www-one-pv-0"));
+    java.util.concurrent.atomic.AtomicReference<Optional<Condition>> storageBound =
+        new java.util.concurrent.atomic.AtomicReference<>(Optional.empty());
+    boolean explained = await(() -> {
+      storageBound.set(condition("one-pv", "StorageBound"));
+      return claim("www-one-pv-1") != null && storageBound.get().filter(c -> "False".equals(c.getStatus())).isPresent();
+    });
+    sleep(Duration.ofSeconds(1));
+    command("kubectl get pods -l app=one-pv");
+    table("/api/v1/namespaces/default/pods?labelSelector=app%3Done-pv");
+    command("kubectl get pvc -l app=one-pv");
+    table("/api/v1/namespaces/default/persistentvolumeclaims?labelSelector=app%3Done-pv");
+    command("kubectl get ordinalset one-pv -o jsonpath='{.status.conditions[?(@.type==\"StorageBound\")]}'");
+    storageBound.get().ifPresent(c -> out.printf("  StorageBound=%s reason=%s%n  message: %s%n", c.getStatus(), c.getReason(),
+        c.getMessage()));
+    command("kubectl get events --field-selector involvedObject.name=www-one-pv-1");
+    table("/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dwww-one-pv-1");
+    String message = storageBound.get().map(Condition::getMessage).orElse("");
+    return all(
+        check(firstUp, "www-one-pv-0 Bound to pv-one-pv, one-pv-0 Running and Ready"),
+        check(!bound("www-one-pv-1"), "www-one-pv-1 stays Pending"),
+        check(!ready("one-pv-1"), "one-pv-1 is not Running (its claim cannot bind)"),
+        check(explained && message.contains("www-one-pv-1") && message.contains("pv-one-pv"),
+            "the StorageBound condition names the claim and the closest volume and says what it lacks"));
+  }
+
+  // ---- checks and waiting
+
+  private Outcome check(boolean held, String expectation) {
+    out.println("  [" + (held ? "ok" : "NOT MET") + "] " + expectation);
+    return held ? Outcome.PASS : Outcome.FAIL;
+  }
+
+  private static Outcome all(Outcome... outcomes) {
+    for (Outcome o : outcomes) {
+      if (o != Outcome.PASS) {
+        return Outcome.FAIL;
+      }
+    }
+    return Outcome.PASS;
+  }
+
+  private boolean before(String first, String second) {
+    int a = podEvents.indexOf(first);
+    int b = podEvents.indexOf(second);
+    return a >= 0 && b >= 0 && a < b;
+  }
+
+  private void printOrder() {
+    out.println("  order seen by a watch on pods: " + String.join(", ", podEvents));
+  }
+
+  private static boolean await(BooleanSupplier condition) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      sleep(Duration.ofMillis(100));
+    }
+    return condition.getAsBoolean();
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private void setReplicas(int replicas) {
+    client.resources(OrdinalSet.class).inNamespace(NS).withName("web")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":" + replicas + "}}");
+  }
+
+  // ---- reads
+
+  private Pod pod(String name) {
+    return client.pods().inNamespace(NS).withName(name).get();
+  }
+
+  private PersistentVolumeClaim claim(String name) {
+    return client.persistentVolumeClaims().inNamespace(NS).withName(name).get();
+  }
+
+  private String uid(String pod) {
+    Pod p = pod(pod);
+    return p == null ? null : p.getMetadata().getUid();
+  }
+
+  private String image(String pod) {
+    Pod p = pod(pod);
+    return p == null ? null : p.getSpec().getContainers().get(0).getImage();
+  }
+
+  private boolean ready(String pod) {
+    return isReady(pod(pod));
+  }
+
+  private static boolean isReady(Pod p) {
+    return p != null && p.getMetadata().getDeletionTimestamp() == null && p.getStatus() != null
+        && "Running".equals(p.getStatus().getPhase()) && p.getStatus().getConditions() != null
+        && p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private boolean bound(String claim) {
+    PersistentVolumeClaim c = claim(claim);
+    return c != null && c.getStatus() != null && "Bound".equals(c.getStatus().getPhase());
+  }
+
+  private String volumeOf(String claim) {
+    PersistentVolumeClaim c = claim(claim);
+    return c == null ? null : c.getSpec().getVolumeName();
+  }
+
+  private String claimOf(String pod) {
+    Pod p = pod(pod);
+    if (p == null) {
+      return null;
+    }
+    return p.getSpec().getVolumes().stream().filter(v -> "www".equals(v.getName()) && v.getPersistentVolumeClaim() != null)
+        .map(v -> v.getPersistentVolumeClaim().getClaimName()).findFirst().orElse(null);
+  }
+
+  private Optional<Condition> condition(String set, String type) {
+    OrdinalSet s = client.resources(OrdinalSet.class).inNamespace(NS).withName(set).get();
+    if (s == null || s.getStatus() == null || s.getStatus().getConditions() == null) {
+      return Optional.empty();
+    }
+    return s.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  // ---- printing
+
+  private void command(String line) {
+    out.println("$ " + line);
+  }
+
+  /** Prints the server's Table for a path the way kubectl does (columns of priority 0, 3 spaces apart). */
+  void table(String path) {
+    try {
+      HttpRequest request = HttpRequest.newBuilder(URI.create(sandbox.url() + path))
+          .header("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json").GET()
+          .timeout(Duration.ofSeconds(10)).build();
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      JsonNode table = mapper.readTree(response.body());
+      if (response.statusCode() != 200) {
+        out.println("  (" + table.path("message").asText(response.body()) + ")");
+        return;
+      }
+      List<Integer> shown = new ArrayList<>();
+      List<List<String>> lines = new ArrayList<>();
+      List<String> header = new ArrayList<>();
+      JsonNode columns = table.path("columnDefinitions");
+      for (int i = 0; i < columns.size(); i++) {
+        if (columns.get(i).path("priority").asInt(0) == 0) {
+          shown.add(i);
+          header.add(columns.get(i).path("name").asText().toUpperCase());
+        }
+      }
+      lines.add(header);
+      for (JsonNode row : table.path("rows")) {
+        List<String> cells = new ArrayList<>();
+        for (int i : shown) {
+          JsonNode cell = row.path("cells").path(i);
+          cells.add(cell.isNull() || cell.isMissingNode() ? "<none>" : cell.asText());
+        }
+        lines.add(cells);
+      }
+      if (lines.size() == 1) {
+        out.println("  No resources found in " + NS + " namespace.");
+        return;
+      }
+      int[] widths = new int[header.size()];
+      for (List<String> l : lines) {
+        for (int i = 0; i < l.size(); i++) {
+          widths[i] = Math.max(widths[i], l.get(i).length());
+        }
+      }
+      for (List<String> l : lines) {
+        StringBuilder sb = new StringBuilder("  ");
+        for (int i = 0; i < l.size(); i++) {
+          sb.append(i == l.size() - 1 ? l.get(i) : String.format("%-" + (widths[i] + 3) + "s", l.get(i)));
+        }
+        out.println(sb.toString().stripTrailing());
+      }
+    } catch (IOException e) {
+      out.println("  (table unavailable: " + e.getMessage() + ")");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Records pod additions, first readiness per pod instance and deletions, in the order the watch sees them. */
+  private final class PodRecorder implements Watcher<Pod> {
+    @Override
+    public void eventReceived(Action action, Pod pod) {
+      String name = pod.getMetadata().getName();
+      switch (action) {
+        case ADDED -> {
+          record("ADDED " + name);
+          if (isReady(pod) && readyUids.add(pod.getMetadata().getUid())) {
+            record("READY " + name);
+          }
+        }
+        case MODIFIED -> {
+          if (isReady(pod) && readyUids.add(pod.getMetadata().getUid())) {
+            record("READY " + name);
+          }
+        }
+        case DELETED -> record("DELETED " + name);
+        default -> { }
+      }
+    }
+
+    private void record(String event) {
+      if (!podEvents.contains(event) || event.startsWith("READY ")) {
+        podEvents.add(event);
+      }
+    }
+
+    @Override
+    public void onClose(WatcherException cause) {
+      if (cause != null) {
+        out.println("  (pod watch closed: " + cause.getMessage() + ")");
+      }
+    }
+  }
+}
