@@ -12,6 +12,7 @@ RUN --mount=type=cache,target=/root/.m2 \
     ./mvnw -B -ntp dependency:go-offline
 
 COPY src src
+COPY examples examples
 RUN --mount=type=cache,target=/root/.m2 \
     ./mvnw -B -ntp -DskipTests package
 
