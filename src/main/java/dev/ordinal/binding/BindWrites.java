@@ -76,6 +76,20 @@ public final class BindWrites {
         .build();
   }
 
+  /**
+   * A claim about to be created, already naming its reserved volume but not yet marked bound: the
+   * cluster's PV controller treats it as pre-bound and may finish the bind itself. Marking it
+   * bind-completed before the volume's claimRef carries its uid would make that controller declare
+   * the claim Lost.
+   */
+  public static PersistentVolumeClaim naming(PersistentVolumeClaim claim, String volumeName) {
+    return new PersistentVolumeClaimBuilder(claim)
+        .editOrNewSpec()
+        .withVolumeName(volumeName)
+        .endSpec()
+        .build();
+  }
+
   /** The claim naming the volume, marked as bound by a controller. */
   public static PersistentVolumeClaim pointedAt(PersistentVolumeClaim claim, String volumeName) {
     return new PersistentVolumeClaimBuilder(claim)

@@ -306,7 +306,7 @@ public final class OrdinalPlanner {
       switch (decision) {
         case BindingDecision.Reserve r -> {
           if (isNew) {
-            claimActions.add(new Action.CreateClaim(ordinal, BindWrites.pointedAt(claim, r.volume().getMetadata().getName()),
+            claimActions.add(new Action.CreateClaim(ordinal, BindWrites.naming(claim, r.volume().getMetadata().getName()),
                 Optional.of(BindWrites.reserved(r.volume(), ns, name, null))));
           } else {
             claimActions.add(new Action.BindClaim(ordinal, claim,

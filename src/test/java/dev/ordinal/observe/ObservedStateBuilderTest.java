@@ -137,7 +137,10 @@ class ObservedStateBuilderTest {
 
     assertThat(state.claims().keySet()).containsExactlyInAnyOrder("www-web-0", "www-web-1", "www-web-5", "www-web-7");
     assertThat(state.now()).isEqualTo(Instant.EPOCH);
-    assertThat(state.updateRevision()).isEqualTo(ObservedStates.REVISION);
+    // no ControllerRevision yet: the update revision is the one to create, named after the template's hash
+    assertThat(state.updateRevision()).isEqualTo(new dev.ordinal.revision.RevisionHash(new io.fabric8.kubernetes.client.utils.KubernetesSerialization())
+        .revisionName(SET.name(), SET.template(), 0));
+    assertThat(state.revisions().writes()).singleElement().isInstanceOf(dev.ordinal.revision.RevisionWrite.Create.class);
     assertThat(state.storageClasses()).containsKey("manual");
   }
 

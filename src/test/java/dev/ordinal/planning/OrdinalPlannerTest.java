@@ -290,7 +290,7 @@ class OrdinalPlannerTest {
   void convergedSetHasNoActionsNoWaitsNoRequeue() {
     OrdinalPlan plan = plan(web(3).minReadySeconds(5).healthy(0, 1, 2));
 
-    assertThat(plan.isConverged()).isTrue();
+    assertThat(plan.isConverged()).as("actions %s, waits %s", plan.actions(), plan.waits()).isTrue();
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.waits()).isEmpty();
     assertThat(plan.stuck()).isEmpty();

@@ -100,6 +100,8 @@ class SandboxKubectlTest {
     Kubectl.Background watch = kubectl.start("get", "pods", "-l", "app=nginx", "--watch");
     try {
       assertThat(kubectl.ok("scale", "ordinalset", "web", "--replicas=3").out()).contains("ordinalset.ordinal.dev/web scaled");
+      // kubectl wait fails at once on an object that does not exist yet: wait for it to appear first
+      kubectl.until(WAIT, r -> r.out().contains("web-2"), "get", "pods", "-l", "app=nginx");
       // kubectl wait watches (chunked HTTP streaming, served by the sandbox's front)
       assertThat(kubectl.ok("wait", "--for=condition=Ready", "pod/web-2", "--timeout=30s").out())
           .contains("pod/web-2 condition met");

@@ -146,22 +146,21 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
     }
   }
 
-  /** Reserve first, then point the claim at the volume, then mark both Bound: the cluster's PV controller agrees at every step. */
+  /** Reserve first (claimRef with the claim's uid), then finish as the PV controller would. */
   private void bindClaim(SetDefinition set, Action.BindClaim a) {
     PersistentVolume reserved = client.persistentVolumes().resource(a.volume()).update();
-    PersistentVolumeClaim pointed = client.persistentVolumeClaims().inNamespace(set.namespace())
-        .resource(BindWrites.pointedAt(a.claim(), reserved.getMetadata().getName())).update();
-    log.info("set {}/{}: bound claim {} to volume {}", set.namespace(), set.name(), pointed.getMetadata().getName(), reserved.getMetadata().getName());
-    completeBind(set, pointed, reserved);
+    log.info("set {}/{}: reserved volume {} for claim {}", set.namespace(), set.name(), reserved.getMetadata().getName(), a.claim().getMetadata().getName());
+    completeBind(set, a.claim(), reserved);
   }
 
+  /**
+   * The PV controller's own order (bind()): the volume's claimRef with the claim's uid, the
+   * volume's phase, then the claim's bind-completed mark, then its status. Any other order opens
+   * a window in which the cluster's controller sees a bound claim whose volume names no uid and
+   * declares the claim Lost.
+   */
   private void completeBind(SetDefinition set, PersistentVolumeClaim claim, PersistentVolume volume) {
-    PersistentVolumeClaim pointed = claim;
-    if (!"yes".equals(annotation(claim, dev.ordinal.naming.Labels.BIND_COMPLETED))) {
-      pointed = client.persistentVolumeClaims().inNamespace(set.namespace())
-          .resource(BindWrites.pointedAt(claim, volume.getMetadata().getName())).update();
-    }
-    PersistentVolume bound = BindWrites.bound(volume, pointed);
+    PersistentVolume bound = BindWrites.bound(volume, claim);
     PersistentVolume written = volume;
     if (!java.util.Objects.equals(bound.getSpec().getClaimRef(), volume.getSpec().getClaimRef())) {
       written = client.persistentVolumes().resource(bound).update();
@@ -170,38 +169,16 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
       bound.getMetadata().setResourceVersion(written.getMetadata().getResourceVersion());
       written = client.persistentVolumes().resource(bound).updateStatus();
     }
+    PersistentVolumeClaim pointed = claim;
+    if (!"yes".equals(annotation(claim, dev.ordinal.naming.Labels.BIND_COMPLETED))) {
+      pointed = client.persistentVolumeClaims().inNamespace(set.namespace())
+          .resource(BindWrites.pointedAt(claim, volume.getMetadata().getName())).update();
+    }
     if (pointed.getStatus() == null || !"Bound".equals(pointed.getStatus().getPhase())) {
       client.persistentVolumeClaims().inNamespace(set.namespace()).resource(BindWrites.boundStatus(pointed, written)).updateStatus();
     }
     metrics.claimBound(set, claim);
     log.info("set {}/{}: claim {} is Bound to volume {}", set.namespace(), set.name(), claim.getMetadata().getName(), volume.getMetadata().getName());
-  }
-
-  /**
-   * Revisions: created whole; renumbered (and adopted) with a merge patch of only revision and
-   * owners, because the API compares a revision's data byte for byte and treats it as immutable.
-   */
-  private void writeRevision(SetDefinition set, Action.WriteRevision a) {
-    var revisions = client.apps().controllerRevisions().inNamespace(set.namespace());
-    switch (a.write()) {
-      case dev.ordinal.revision.RevisionWrite.Create c -> createIgnoringExisting(() -> revisions.resource(c.revision()).create());
-      case dev.ordinal.revision.RevisionWrite.Update u -> {
-        String owners = client.getKubernetesSerialization().asJson(u.revision().getMetadata().getOwnerReferences());
-        String patch = "{\"metadata\":{\"resourceVersion\":" + client.getKubernetesSerialization().asJson(u.revision().getMetadata().getResourceVersion())
-            + ",\"ownerReferences\":" + owners + "},\"revision\":" + u.revision().getRevision() + "}";
-        revisions.withName(u.name()).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-      }
-      case dev.ordinal.revision.RevisionWrite.Delete d -> {
-        try {
-          revisions.withName(d.name()).delete();
-        } catch (KubernetesClientException e) {
-          if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
-            throw e;
-          }
-        }
-      }
-    }
-    log.info("set {}/{}: {}", set.namespace(), set.name(), a.describe());
   }
 
   private void createPod(SetDefinition set, Action.CreatePod a) {
