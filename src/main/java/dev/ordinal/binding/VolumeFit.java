@@ -40,6 +40,17 @@ record VolumeFit(ClaimRequest claim, Node node, Map<String, String> takenBy) {
     return lacks;
   }
 
+  /** How many rules the volume breaks: {@code lacks(volume).size()} without the messages. */
+  int lackCount(IndexedVolume volume) {
+    int count = 0;
+    for (Rule rule : RULES) {
+      if (!rule.holds(this, volume)) {
+        count++;
+      }
+    }
+    return count;
+  }
+
   /** {@code Rule.values()} copies the array on every call. */
   private static final Rule[] RULES = Rule.values();
 
