@@ -2,6 +2,7 @@ package dev.ordinal.binding;
 
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
@@ -28,22 +29,28 @@ public final class VolumeIndex {
   private final Map<ClassAndMode, List<CapacityBucket>> buckets;
 
   private final Map<String, IndexedVolume> byName;
+  private final List<IndexedVolume> inNameOrder;
   private final Map<String, List<IndexedVolume>> byClaimRef;
   private final Set<String> storageClasses;
   private final Consumer<IndexedVolume> onVisit;
 
   private VolumeIndex(Collection<PersistentVolume> volumes, Consumer<IndexedVolume> onVisit) {
     this.onVisit = onVisit;
-    Map<String, IndexedVolume> named = new TreeMap<>();
+    // A hash map and one sort rather than a TreeMap: at 100,000 volumes the tree's inserts
+    // were a third of the index build.
+    Map<String, IndexedVolume> named = HashMap.newHashMap(volumes.size());
     for (PersistentVolume volume : volumes) {
       IndexedVolume indexed = IndexedVolume.of(volume);
       named.putIfAbsent(indexed.name(), indexed);
     }
     this.byName = Collections.unmodifiableMap(named);
+    IndexedVolume[] byNameOrder = named.values().toArray(IndexedVolume[]::new);
+    Arrays.sort(byNameOrder, Comparator.comparing(IndexedVolume::name));
+    this.inNameOrder = List.of(byNameOrder);
 
     Map<ClassAndMode, Map<Integer, List<IndexedVolume>>> grouped = new HashMap<>();
     Map<String, List<IndexedVolume>> reserved = new HashMap<>();
-    for (IndexedVolume volume : named.values()) {
+    for (IndexedVolume volume : inNameOrder) {
       if (volume.capacityBytes() != null && canFitAnyLookup(volume)) {
         grouped
             .computeIfAbsent(
@@ -71,7 +78,7 @@ public final class VolumeIndex {
     reserved.forEach((claim, list) -> reservedCopy.put(claim, List.copyOf(list)));
     this.byClaimRef = Map.copyOf(reservedCopy);
     this.storageClasses =
-        Set.copyOf(named.values().stream().map(IndexedVolume::storageClass).toList());
+        Set.copyOf(inNameOrder.stream().map(IndexedVolume::storageClass).toList());
   }
 
   /**
@@ -120,7 +127,7 @@ public final class VolumeIndex {
 
   /** All volumes in name order; for explaining failures only, never for finding a match. */
   Collection<IndexedVolume> all() {
-    return byName.values();
+    return inNameOrder;
   }
 
   /**
