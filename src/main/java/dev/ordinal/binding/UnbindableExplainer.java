@@ -31,13 +31,15 @@ final class UnbindableExplainer {
     PriorityQueue<Candidate> closest = new PriorityQueue<>(CLOSEST_FIRST.reversed());
     int misfits = 0;
     for (IndexedVolume volume : index.all()) {
-      int lackCount = fit.lackCount(volume);
+      // Counting stops above the worst of the 3 kept: such a volume cannot be shown.
+      int limit = closest.size() == CLOSEST_SHOWN ? closest.peek().lackCount() : Integer.MAX_VALUE;
+      int lackCount = fit.lackCount(volume, limit);
       if (lackCount == 0) {
         continue; // cannot happen when called after a failed lookup; never report a fit as a misfit
       }
       misfits++;
-      if (closest.size() == CLOSEST_SHOWN && lackCount > closest.peek().lackCount()) {
-        continue; // breaks more rules than every volume shown so far: cannot be shown
+      if (lackCount > limit) {
+        continue;
       }
       closest.add(new Candidate(volume, lackCount, distance(claim, volume)));
       if (closest.size() > CLOSEST_SHOWN) {
