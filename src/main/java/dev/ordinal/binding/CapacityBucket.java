@@ -35,7 +35,9 @@ final class CapacityBucket {
       Consumer<IndexedVolume> onVisit,
       Taken taken) {
     // The ceiling is always examined; after a refusal the walk jumps over taken positions.
-    for (int i = ceiling(bytes); i < byCapacity.length; i = taken == null ? i + 1 : taken.nextFree(i + 1)) {
+    for (int i = ceiling(bytes);
+        i < byCapacity.length;
+        i = taken == null ? i + 1 : taken.nextFree(i + 1)) {
       IndexedVolume volume = byCapacity[i];
       onVisit.accept(volume);
       if (acceptable.test(volume)) {
