@@ -9,10 +9,12 @@ import io.fabric8.kubernetes.api.model.Node;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Decides, for a list of claims, which PersistentVolume each binds to (design 3.6). Pure: it
@@ -61,10 +63,15 @@ public final class ClaimBinder {
   private final class Pass {
     private final VolumeIndex index;
     private final Map<String, String> takenBy = new HashMap<>();
+    /** The volumes this pass reserved, for lookups to skip: the same as in takenBy, as positions. */
+    private final VolumeIndex.Taken reserved;
+    /** Claims that reserved a volume in this pass: a volume taken by a claim still fits that claim. */
+    private final Set<String> reservingClaims = new HashSet<>();
     private int explained;
 
     Pass(VolumeIndex index) {
       this.index = index;
+      this.reserved = index.newTaken();
     }
 
     BindingDecision decide(ClaimRequest claim, String nodeName) {
@@ -94,7 +101,10 @@ public final class ClaimBinder {
       if (waitsForConsumer && nodeName == null) {
         return new AwaitConsumer(claim.name());
       }
-      Optional<IndexedVolume> best = index.bestFit(claim, fit::fits);
+      // Skipping reserved volumes is exact: fit::fits refuses a volume another claim took, and
+      // a claim that took one itself (a duplicate in the list) gets the plain lookup.
+      Optional<IndexedVolume> best =
+          index.bestFit(claim, fit::fits, reservingClaims.contains(claim.key()) ? null : reserved);
       if (best.isPresent()) {
         return reserve(claim, best.get());
       }
@@ -140,6 +150,8 @@ public final class ClaimBinder {
 
     private Reserve reserve(ClaimRequest claim, IndexedVolume volume) {
       takenBy.put(volume.name(), claim.key());
+      reserved.add(volume);
+      reservingClaims.add(claim.key());
       return new Reserve(claim.name(), volume.volume());
     }
 

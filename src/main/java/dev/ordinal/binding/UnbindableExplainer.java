@@ -15,11 +15,11 @@ import java.util.PriorityQueue;
 final class UnbindableExplainer {
   static final int CLOSEST_SHOWN = 3;
 
-  private record Candidate(IndexedVolume volume, List<String> lacks, BigDecimal distance) {}
+  private record Candidate(IndexedVolume volume, int lackCount, BigDecimal distance) {}
 
   /** Fewest broken rules first, then the capacity nearest the request, then the name. */
   private static final Comparator<Candidate> CLOSEST_FIRST =
-      Comparator.comparingInt((Candidate c) -> c.lacks().size())
+      Comparator.comparingInt(Candidate::lackCount)
           .thenComparing(Candidate::distance)
           .thenComparing(c -> c.volume().name());
 
@@ -27,15 +27,21 @@ final class UnbindableExplainer {
 
   static Unbindable explain(ClaimRequest claim, VolumeFit fit, VolumeIndex index) {
     // A max-heap of size CLOSEST_SHOWN keeps the work at O(n log 3) however many volumes exist.
+    // Only broken rules are counted per volume; the messages are written for the shown ones.
     PriorityQueue<Candidate> closest = new PriorityQueue<>(CLOSEST_FIRST.reversed());
     int misfits = 0;
     for (IndexedVolume volume : index.all()) {
-      List<String> lacks = fit.lacks(volume);
-      if (lacks.isEmpty()) {
+      // Counting stops above the worst of the 3 kept: such a volume cannot be shown.
+      int limit = closest.size() == CLOSEST_SHOWN ? closest.peek().lackCount() : Integer.MAX_VALUE;
+      int lackCount = fit.lackCount(volume, limit);
+      if (lackCount == 0) {
         continue; // cannot happen when called after a failed lookup; never report a fit as a misfit
       }
       misfits++;
-      closest.add(new Candidate(volume, lacks, distance(claim, volume)));
+      if (lackCount > limit) {
+        continue;
+      }
+      closest.add(new Candidate(volume, lackCount, distance(claim, volume)));
       if (closest.size() > CLOSEST_SHOWN) {
         closest.poll();
       }
@@ -43,7 +49,9 @@ final class UnbindableExplainer {
     List<Candidate> shown = new ArrayList<>(closest);
     shown.sort(CLOSEST_FIRST);
     List<VolumeMismatch> mismatches =
-        shown.stream().map(c -> new VolumeMismatch(c.volume().name(), c.lacks())).toList();
+        shown.stream()
+            .map(c -> new VolumeMismatch(c.volume().name(), fit.lacks(c.volume())))
+            .toList();
 
     StringBuilder message = new StringBuilder(noneFits(claim)).append(": ");
     if (!index.hasStorageClass(claim.storageClass())) {

@@ -19,40 +19,63 @@ record VolumeFit(ClaimRequest claim, Node node, Map<String, String> takenBy) {
   static final String AVAILABLE = "Available";
   static final String BOUND = "Bound";
 
+  /** Checks every rule without building a message: this runs for each volume a lookup visits. */
   boolean fits(IndexedVolume volume) {
-    return firstLack(volume) == null;
+    for (Rule rule : RULES) {
+      if (!rule.holds(this, volume)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Every rule the volume breaks, in a fixed order; empty when it fits. */
   List<String> lacks(IndexedVolume volume) {
     List<String> lacks = new ArrayList<>();
-    for (Rule rule : Rule.values()) {
-      String lack = rule.check(this, volume);
-      if (lack != null) {
-        lacks.add(lack);
+    for (Rule rule : RULES) {
+      if (!rule.holds(this, volume)) {
+        lacks.add(rule.lack(this, volume));
       }
     }
     return lacks;
   }
 
-  private String firstLack(IndexedVolume volume) {
-    for (Rule rule : Rule.values()) {
-      String lack = rule.check(this, volume);
-      if (lack != null) {
-        return lack;
+  /**
+   * How many rules the volume breaks ({@code lacks(volume).size()} without the messages), or
+   * some number above {@code limit} once it is known to exceed it. Cheap rules are counted first.
+   */
+  int lackCount(IndexedVolume volume, int limit) {
+    int count = 0;
+    for (Rule rule : CHEAPEST_FIRST) {
+      if (!rule.holds(this, volume) && ++count > limit) {
+        return count;
       }
     }
-    return null;
+    return count;
   }
 
-  /** One rule per constant; the order is the order lacks are reported in. */
+  /** The rules ordered by cost: field comparisons first, then map lookups and label matching. */
+  private static final Rule[] CHEAPEST_FIRST = {
+    Rule.STORAGE_CLASS, Rule.CAPACITY, Rule.ACCESS_MODES, Rule.VOLUME_MODE, Rule.DELETING,
+    Rule.CLAIMED_BY_OTHER, Rule.PHASE, Rule.TAKEN_IN_THIS_PASS, Rule.SELECTOR, Rule.NODE_AFFINITY
+  };
+
+  /** {@code Rule.values()} copies the array on every call. */
+  private static final Rule[] RULES = Rule.values();
+
+  /**
+   * One rule per constant; the order is the order lacks are reported in. {@link #lack} says what
+   * the volume lacks and is called only when {@link #holds} is false.
+   */
   private enum Rule {
     CLAIMED_BY_OTHER {
       @Override
-      String check(VolumeFit fit, IndexedVolume volume) {
-        if (!volume.hasClaimRef() || volume.isReservedFor(fit.claim)) {
-          return null;
-        }
+      boolean holds(VolumeFit fit, IndexedVolume volume) {
+        return !volume.hasClaimRef() || volume.isReservedFor(fit.claim);
+      }
+
+      @Override
+      String lack(VolumeFit fit, IndexedVolume volume) {
         // The other claim's data is on this volume; its phase adds nothing but for Released.
         String phase = BOUND.equals(volume.phase()) ? "" : " (" + volume.phase() + ")";
         String incarnation =
@@ -62,42 +85,55 @@ record VolumeFit(ClaimRequest claim, Node node, Map<String, String> takenBy) {
     },
     TAKEN_IN_THIS_PASS {
       @Override
-      String check(VolumeFit fit, IndexedVolume volume) {
+      boolean holds(VolumeFit fit, IndexedVolume volume) {
         String taker = fit.takenBy.get(volume.name());
         boolean claimedByOther = volume.hasClaimRef() && !volume.isReservedFor(fit.claim);
-        return taker == null || taker.equals(fit.claim.key()) || claimedByOther // said already
-            ? null
-            : "chosen for claim " + taker + " in this pass";
+        return taker == null || taker.equals(fit.claim.key()) || claimedByOther; // said already
+      }
+
+      @Override
+      String lack(VolumeFit fit, IndexedVolume volume) {
+        return "chosen for claim " + fit.takenBy.get(volume.name()) + " in this pass";
       }
     },
     STORAGE_CLASS {
       @Override
-      String check(VolumeFit fit, IndexedVolume volume) {
-        return volume.storageClass().equals(fit.claim.storageClass())
-            ? null
-            : "class " + quoted(volume.storageClass()) + " != " + quoted(fit.claim.storageClass());
+      boolean holds(VolumeFit fit, IndexedVolume volume) {
+        return volume.storageClass().equals(fit.claim.storageClass());
+      }
+
+      @Override
+      String lack(VolumeFit fit, IndexedVolume volume) {
+        return "class " + quoted(volume.storageClass()) + " != " + quoted(fit.claim.storageClass());
       }
     },
     CAPACITY {
       @Override
-      String check(VolumeFit fit, IndexedVolume volume) {
+      boolean holds(VolumeFit fit, IndexedVolume volume) {
+        return volume.capacityBytes() != null
+            && fit.claim.requestBytes() != null
+            && volume.capacityBytes().compareTo(fit.claim.requestBytes()) >= 0;
+      }
+
+      @Override
+      String lack(VolumeFit fit, IndexedVolume volume) {
         if (volume.capacityBytes() == null) {
           return "capacity " + volume.capacityDisplay() + " is not a valid quantity";
         }
         if (fit.claim.requestBytes() == null) {
           return "request " + fit.claim.requestDisplay() + " is not a valid quantity";
         }
-        return volume.capacityBytes().compareTo(fit.claim.requestBytes()) >= 0
-            ? null
-            : "capacity " + volume.capacityDisplay() + " < " + fit.claim.requestDisplay();
+        return "capacity " + volume.capacityDisplay() + " < " + fit.claim.requestDisplay();
       }
     },
     ACCESS_MODES {
       @Override
-      String check(VolumeFit fit, IndexedVolume volume) {
-        if (AccessModes.covers(volume.accessModes(), fit.claim.accessModes())) {
-          return null;
-        }
+      boolean holds(VolumeFit fit, IndexedVolume volume) {
+        return AccessModes.covers(volume.accessModes(), fit.claim.accessModes());
+      }
+
+      @Override
+      String lack(VolumeFit fit, IndexedVolume volume) {
         List<String> offered = AccessModes.names(volume.accessModes());
         List<String> missing =
             fit.claim.accessModeNames().stream().filter(m -> !offered.contains(m)).toList();
@@ -106,45 +142,65 @@ record VolumeFit(ClaimRequest claim, Node node, Map<String, String> takenBy) {
     },
     VOLUME_MODE {
       @Override
-      String check(VolumeFit fit, IndexedVolume volume) {
-        return volume.volumeMode().equals(fit.claim.volumeMode())
-            ? null
-            : "volume mode " + volume.volumeMode() + " != " + fit.claim.volumeMode();
+      boolean holds(VolumeFit fit, IndexedVolume volume) {
+        return volume.volumeMode().equals(fit.claim.volumeMode());
+      }
+
+      @Override
+      String lack(VolumeFit fit, IndexedVolume volume) {
+        return "volume mode " + volume.volumeMode() + " != " + fit.claim.volumeMode();
       }
     },
     SELECTOR {
       @Override
-      String check(VolumeFit fit, IndexedVolume volume) {
-        return SelectorMatcher.matches(fit.claim.selector(), volume.labels())
-            ? null
-            : "labels do not match selector";
+      boolean holds(VolumeFit fit, IndexedVolume volume) {
+        return SelectorMatcher.matches(fit.claim.selector(), volume.labels());
+      }
+
+      @Override
+      String lack(VolumeFit fit, IndexedVolume volume) {
+        return "labels do not match selector";
       }
     },
     PHASE {
       @Override
-      String check(VolumeFit fit, IndexedVolume volume) {
-        if (volume.hasClaimRef() && !volume.isReservedFor(fit.claim)) {
-          return null; // already reported as claimed by another claim
-        }
-        return phaseAllows(fit.claim, volume) ? null : "phase " + volume.phase();
+      boolean holds(VolumeFit fit, IndexedVolume volume) {
+        // A volume claimed by another claim is already reported as such.
+        return (volume.hasClaimRef() && !volume.isReservedFor(fit.claim))
+            || phaseAllows(fit.claim, volume);
+      }
+
+      @Override
+      String lack(VolumeFit fit, IndexedVolume volume) {
+        return "phase " + volume.phase();
       }
     },
     DELETING {
       @Override
-      String check(VolumeFit fit, IndexedVolume volume) {
-        return volume.deleting() ? "being deleted" : null;
+      boolean holds(VolumeFit fit, IndexedVolume volume) {
+        return !volume.deleting();
+      }
+
+      @Override
+      String lack(VolumeFit fit, IndexedVolume volume) {
+        return "being deleted";
       }
     },
     NODE_AFFINITY {
       @Override
-      String check(VolumeFit fit, IndexedVolume volume) {
-        return fit.node == null || NodeAffinityMatcher.admits(volume.volume(), fit.node)
-            ? null
-            : "node affinity does not admit node " + fit.node.getMetadata().getName();
+      boolean holds(VolumeFit fit, IndexedVolume volume) {
+        return fit.node == null || NodeAffinityMatcher.admits(volume.volume(), fit.node);
+      }
+
+      @Override
+      String lack(VolumeFit fit, IndexedVolume volume) {
+        return "node affinity does not admit node " + fit.node.getMetadata().getName();
       }
     };
 
-    abstract String check(VolumeFit fit, IndexedVolume volume);
+    abstract boolean holds(VolumeFit fit, IndexedVolume volume);
+
+    abstract String lack(VolumeFit fit, IndexedVolume volume);
   }
 
   /**
