@@ -142,6 +142,11 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
     return server.createClient(customizer);
   }
 
+  /** Requests the mock API server has answered so far (watches count once, when opened). */
+  public int requestCount() {
+    return server.getRequestCount();
+  }
+
   public KubeletSimulator kubelet() {
     return kubelet;
   }
