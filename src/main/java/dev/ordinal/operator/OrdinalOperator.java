@@ -56,7 +56,7 @@ public final class OrdinalOperator implements AutoCloseable {
     EventRecorder events = new EventRecorder(client, clock);
     KubernetesActionExecutor executor = new KubernetesActionExecutor(client, events, metrics, config.maxParallelWrites());
     OrdinalSetReconciler reconciler = new OrdinalSetReconciler(new dev.ordinal.planning.OrdinalPlanner(config.progressDeadline()), executor, events, metrics,
-        new RevisionHash(client.getKubernetesSerialization()), clock);
+        new RevisionHash(), clock);
     operator.register(reconciler, c -> {
       if (config.namespaces().isEmpty()) {
         c.watchingAllNamespaces();

@@ -105,7 +105,7 @@ class ObservedStateBuilderTest {
     cache.pods.add(ours(0));
     cache.pods.add(foreign);
 
-    ObservedState state = new ObservedStateBuilder(cache, new dev.ordinal.revision.Revisions(new dev.ordinal.revision.RevisionHash(new io.fabric8.kubernetes.client.utils.KubernetesSerialization()))).observe(SET, null, 0, ObservedStates.NOW);
+    ObservedState state = new ObservedStateBuilder(cache, new dev.ordinal.revision.Revisions(new dev.ordinal.revision.RevisionHash())).observe(SET, null, 0, ObservedStates.NOW);
 
     assertThat(state.pods().keySet()).containsExactly(0);
     assertThat(state.pods().get(0).getMetadata().getName()).isEqualTo("web-0");
@@ -116,7 +116,7 @@ class ObservedStateBuilderTest {
     FakeClusterCache cache = new FakeClusterCache();
     cache.pods.addAll(List.of(ours(4), ours(0), ours(2)));
 
-    ObservedState state = new ObservedStateBuilder(cache, new dev.ordinal.revision.Revisions(new dev.ordinal.revision.RevisionHash(new io.fabric8.kubernetes.client.utils.KubernetesSerialization()))).observe(SET, null, 0, ObservedStates.NOW);
+    ObservedState state = new ObservedStateBuilder(cache, new dev.ordinal.revision.Revisions(new dev.ordinal.revision.RevisionHash())).observe(SET, null, 0, ObservedStates.NOW);
 
     assertThat(state.pods().keySet()).containsExactly(0, 2, 4);
   }
@@ -133,12 +133,12 @@ class ObservedStateBuilderTest {
     cache.claims.add(claim("www-web-2", false, "other")); // another namespace
     cache.claims.add(claim("data-web-2", false, "default")); // not a template of this set
 
-    ObservedState state = new ObservedStateBuilder(cache, new dev.ordinal.revision.Revisions(new dev.ordinal.revision.RevisionHash(new io.fabric8.kubernetes.client.utils.KubernetesSerialization()))).observe(SET, null, 0, Instant.EPOCH);
+    ObservedState state = new ObservedStateBuilder(cache, new dev.ordinal.revision.Revisions(new dev.ordinal.revision.RevisionHash())).observe(SET, null, 0, Instant.EPOCH);
 
     assertThat(state.claims().keySet()).containsExactlyInAnyOrder("www-web-0", "www-web-1", "www-web-5", "www-web-7");
     assertThat(state.now()).isEqualTo(Instant.EPOCH);
     // no ControllerRevision yet: the update revision is the one to create, named after the template's hash
-    assertThat(state.updateRevision()).isEqualTo(new dev.ordinal.revision.RevisionHash(new io.fabric8.kubernetes.client.utils.KubernetesSerialization())
+    assertThat(state.updateRevision()).isEqualTo(new dev.ordinal.revision.RevisionHash()
         .revisionName(SET.name(), SET.template(), 0));
     assertThat(state.revisions().writes()).singleElement().isInstanceOf(dev.ordinal.revision.RevisionWrite.Create.class);
     assertThat(state.storageClasses()).containsKey("manual");
@@ -150,7 +150,7 @@ class ObservedStateBuilderTest {
     cache.volumes.add(Fixtures.pv("pv-a", "1Gi", "manual"));
     cache.volumes.add(Fixtures.pv("pv-b", "2Gi", "manual"));
 
-    ObservedState state = new ObservedStateBuilder(cache, new dev.ordinal.revision.Revisions(new dev.ordinal.revision.RevisionHash(new io.fabric8.kubernetes.client.utils.KubernetesSerialization()))).observe(SET, null, 0, ObservedStates.NOW);
+    ObservedState state = new ObservedStateBuilder(cache, new dev.ordinal.revision.Revisions(new dev.ordinal.revision.RevisionHash())).observe(SET, null, 0, ObservedStates.NOW);
 
     assertThat(state.volumes().keySet()).containsExactlyInAnyOrder("pv-a", "pv-b");
   }

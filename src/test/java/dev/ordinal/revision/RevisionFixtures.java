@@ -25,7 +25,7 @@ final class RevisionFixtures {
   static final String SET = "web";
   static final String UID = "uid-web";
   static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
-  static final RevisionHash HASH = new RevisionHash(SERIALIZATION);
+  static final RevisionHash HASH = new RevisionHash();
   static final Revisions REVISIONS = new Revisions(HASH);
 
   private RevisionFixtures() {}

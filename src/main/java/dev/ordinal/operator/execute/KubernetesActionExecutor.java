@@ -181,6 +181,33 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
     log.info("set {}/{}: claim {} is Bound to volume {}", set.namespace(), set.name(), claim.getMetadata().getName(), volume.getMetadata().getName());
   }
 
+  /**
+   * Revisions: created whole; renumbered (and adopted) with a merge patch of only revision and
+   * owners, because the API compares a revision's data byte for byte and treats it as immutable.
+   */
+  private void writeRevision(SetDefinition set, Action.WriteRevision a) {
+    var revisions = client.apps().controllerRevisions().inNamespace(set.namespace());
+    switch (a.write()) {
+      case dev.ordinal.revision.RevisionWrite.Create c -> createIgnoringExisting(() -> revisions.resource(c.revision()).create());
+      case dev.ordinal.revision.RevisionWrite.Update u -> {
+        String owners = client.getKubernetesSerialization().asJson(u.revision().getMetadata().getOwnerReferences());
+        String patch = "{\"metadata\":{\"resourceVersion\":" + client.getKubernetesSerialization().asJson(u.revision().getMetadata().getResourceVersion())
+            + ",\"ownerReferences\":" + owners + "},\"revision\":" + u.revision().getRevision() + "}";
+        revisions.withName(u.name()).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+      }
+      case dev.ordinal.revision.RevisionWrite.Delete d -> {
+        try {
+          revisions.withName(d.name()).delete();
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+            throw e;
+          }
+        }
+      }
+    }
+    log.info("set {}/{}: {}", set.namespace(), set.name(), a.describe());
+  }
+
   private void createPod(SetDefinition set, Action.CreatePod a) {
     String name = a.pod().getMetadata().getName();
     if (createIgnoringExisting(() -> client.pods().inNamespace(set.namespace()).resource(a.pod()).create())) {
