@@ -76,7 +76,9 @@ final class ClaimResizing {
           }
           continue;
         }
-        BigDecimal capacity = claim.getStatus().getCapacity() == null ? null : Quantities.storageBytes(claim.getStatus().getCapacity());
+        // A claim whose status shows no capacity yet is not known to be short of anything.
+        boolean capacityKnown = claim.getStatus().getCapacity() != null && claim.getStatus().getCapacity().containsKey(Quantities.STORAGE);
+        BigDecimal capacity = capacityKnown ? Quantities.storageBytes(claim.getStatus().getCapacity()) : null;
         String capacityText = claim.getStatus().getCapacity() == null ? "0" : Quantities.display(claim.getStatus().getCapacity());
         if (cmp == 0) {
           if (capacity != null && capacity.compareTo(wanted) < 0) {

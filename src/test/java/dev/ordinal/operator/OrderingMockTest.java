@@ -114,7 +114,10 @@ class OrderingMockTest {
     String uid = c.pod("web-0").getMetadata().getUid();
     String volume = c.claim("www-web-0").getSpec().getVolumeName();
     harness.kubelet().behave(c.ns(), "web-0", Behaviour.FAIL);
-    await().atMost(Cluster.TIMEOUT).until(() -> c.pod("web-0") != null && !uid.equals(c.pod("web-0").getMetadata().getUid()));
+    await().atMost(Cluster.TIMEOUT).until(() -> {
+      var pod = c.pod("web-0");
+      return pod != null && !uid.equals(pod.getMetadata().getUid());
+    });
     harness.kubelet().heal(c.ns(), "web-0");
     c.awaitReady("web-0");
     assertThat(c.claim("www-web-0").getSpec().getVolumeName()).isEqualTo(volume);

@@ -110,7 +110,10 @@ class RollingUpdateMockTest {
     assertThat(status.getCurrentReplicas()).isEqualTo(2);
     String uid = c.pod("web-0").getMetadata().getUid();
     c.client().pods().inNamespace(c.ns()).withName("web-0").delete();
-    await().atMost(Cluster.TIMEOUT).until(() -> c.pod("web-0") != null && !uid.equals(c.pod("web-0").getMetadata().getUid()));
+    await().atMost(Cluster.TIMEOUT).until(() -> {
+      var pod = c.pod("web-0");
+      return pod != null && !uid.equals(pod.getMetadata().getUid());
+    });
     awaitImages(c, "nginx:1.9.1", "web-0");
     assertThat(c.pod("web-0").getMetadata().getLabels().get(Labels.REVISION_HASH)).isEqualTo(status.getCurrentRevision());
   }
