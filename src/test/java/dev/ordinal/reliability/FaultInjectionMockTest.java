@@ -73,7 +73,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code -Dordinal.fault.steps=N} changes the steps per seed (default {@value #DEFAULT_STEPS}).
  */
 class FaultInjectionMockTest {
-  static final int DEFAULT_SEEDS = 4;
+  static final int DEFAULT_SEEDS = 3;
   static final int DEFAULT_STEPS = 10;
   /** The fraction of the operator's writes that fail while a scenario runs. */
   static final double FAULT_RATE = 0.2;
@@ -98,6 +98,8 @@ class FaultInjectionMockTest {
   static final OperatorClientTap tap = new OperatorClientTap();
   static KubernetesClient operatorClient;
   static volatile OrdinalOperator operator;
+  /** The cluster's ownerReference garbage collector (the CRUD mock has none): whenScaled/whenDeleted Delete work through it. */
+  static dev.ordinal.sandbox.cluster.GarbageCollector gc;
   /** The scenario running now: the tap's write check looks at it. */
   static volatile Scenario current;
 
@@ -113,6 +115,8 @@ class FaultInjectionMockTest {
   static void startOperator() {
     classStarted = System.nanoTime();
     harness.kubelet().behaveForImage(BROKEN_IMAGE, Behaviour.STAY_UNREADY);
+    gc = new dev.ordinal.sandbox.cluster.GarbageCollector(harness.client(), new dev.ordinal.sandbox.apiserver.DeletionPolicies());
+    gc.start();
     operatorClient = harness.newClient(tap::install);
     tap.onWrite(r -> {
       Scenario s = current;
@@ -137,6 +141,9 @@ class FaultInjectionMockTest {
     }
     if (operatorClient != null) {
       operatorClient.close();
+    }
+    if (gc != null) {
+      gc.close();
     }
     long ms = Duration.ofNanos(System.nanoTime() - classStarted).toMillis();
     System.out.printf("FaultInjectionMockTest summary: seeds=%d steps=%d restarts=%d operatorWrites=%d faults=%d"
