@@ -49,6 +49,7 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
   private String namespace;
   private boolean startOperator = true;
   private boolean answerAccessReviews;
+  private java.util.function.UnaryOperator<Dispatcher> dispatcherWrapper = d -> d;
 
   /** A harness whose operator the test starts itself (for restart and startup tests). */
   public static OperatorHarness withoutOperator() {
@@ -66,12 +67,19 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
     return this;
   }
 
+  /** Wraps the mock server's dispatcher (outermost), e.g. to inject API faults into some requests. */
+  public OperatorHarness wrappingDispatcher(java.util.function.UnaryOperator<Dispatcher> wrapper) {
+    dispatcherWrapper = wrapper;
+    return this;
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     Dispatcher dispatcher = new KubernetesCrudDispatcher();
     if (answerAccessReviews) {
       dispatcher = new AccessReviewDispatcher(dispatcher);
     }
+    dispatcher = dispatcherWrapper.apply(dispatcher);
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     server.init();
     client = server.createClient();
