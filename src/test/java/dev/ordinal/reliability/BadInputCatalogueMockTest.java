@@ -161,11 +161,10 @@ class BadInputCatalogueMockTest {
         valid("maxUnavailable above replicas", o -> set(o, "spec.updateStrategy", Map.of("type", "RollingUpdate", "rollingUpdate", Map.of("maxUnavailable", 50)))),
         valid("replicas 0", o -> set(o, "spec.replicas", 0)),
         valid("revisionHistoryLimit 0", o -> set(o, "spec.revisionHistoryLimit", 0)),
-        // Shrinking storage: design.md 3.7 wants it refused with a clear condition. Volume growth is
-        // being implemented concurrently; this records what the code did when this catalogue was
-        // written: the schema admits it, the operator does not flag it (SpecValid stays True) and
-        // changes nothing of the existing claims. Update when the growth work lands.
-        valid("shrinking storage 1Gi -> 500Mi (NOT detected yet, see comment)",
+        // Shrinking storage is a valid spec (SpecValid stays True) that the operator refuses to
+        // apply: ClaimsUpToDate=False says "claims cannot shrink" and no claim changes
+        // (StorageLifecycleMockTest.shrinkingIsRefusedAndChangesNothing proves the condition).
+        valid("shrinking storage 1Gi -> 500Mi (refused by ClaimsUpToDate, not by SpecValid)",
             o -> set(o, "spec.volumeClaimTemplates[0].spec.resources.requests.storage", "500Mi")));
   }
 
