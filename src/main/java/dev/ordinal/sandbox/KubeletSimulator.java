@@ -142,6 +142,9 @@ public final class KubeletSimulator implements AutoCloseable {
               .edit(p -> { p.getSpec().setNodeName(nodeName); return p; });
           log.debug("scheduled pod {} to {}", key, nodeName);
           setStatus(scheduled, pending(scheduled));
+        } else {
+          // What the API server and the scheduler show for a pod that cannot be placed yet.
+          setStatus(pod, pending(pod));
         }
         return;
       }

@@ -75,7 +75,8 @@ class StorageLifecycleMockTest {
           var claim = c.claim("www-web-" + i);
           assertThat(claim.getStatus().getCapacity().get("storage")).as("capacity of www-web-" + i).isEqualTo(new Quantity("2Gi"));
         }
-        assertThat(c.condition("web", "ClaimsUpToDate")).hasValueSatisfying(cond -> assertThat(cond.getStatus()).isEqualTo("True"));
+        assertThat(c.condition("web", "ClaimsUpToDate")).hasValueSatisfying(cond ->
+            assertThat(cond.getStatus()).as("ClaimsUpToDate: %s", cond.getMessage()).isEqualTo("True"));
       });
       assertThat(expanded).containsExactly("www-web-2", "www-web-1", "www-web-0");
     }

@@ -55,6 +55,7 @@ public final class PersistentVolumeController implements AutoCloseable {
     claims = client.persistentVolumeClaims().inAnyNamespace().inform(new ResourceEventHandler<>() {
       @Override
       public void onAdd(PersistentVolumeClaim claim) {
+        worker.execute(() -> markPending(claim));
       }
 
       @Override
@@ -116,6 +117,21 @@ public final class PersistentVolumeController implements AutoCloseable {
       }
     } catch (KubernetesClientException e) {
       LOG.debug("PV sync of {} failed: {}", pv.getMetadata().getName(), e.getMessage());
+    }
+  }
+
+  /** A new claim is Pending until something binds it, as the cluster's PV controller shows it. */
+  private void markPending(PersistentVolumeClaim claim) {
+    // A claim created naming its volume is about to be bound by whoever reserved it; leave it be.
+    if ((claim.getStatus() != null && claim.getStatus().getPhase() != null) || claim.getSpec().getVolumeName() != null) {
+      return;
+    }
+    try {
+      PersistentVolumeClaim pending = new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder(claim)
+          .editOrNewStatus().withPhase("Pending").endStatus().build();
+      client.persistentVolumeClaims().inNamespace(claim.getMetadata().getNamespace()).resource(pending).updateStatus();
+    } catch (KubernetesClientException e) {
+      LOG.debug("claim {} not marked Pending (it changed meanwhile): {}", claim.getMetadata().getName(), e.getMessage());
     }
   }
 
