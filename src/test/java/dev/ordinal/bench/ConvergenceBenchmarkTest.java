@@ -128,6 +128,7 @@ class ConvergenceBenchmarkTest {
     private final Duration steady;
     private final Duration timeout;
     private final Set<String> readyPods = ConcurrentHashMap.newKeySet();
+    private final Set<String> createdPods = ConcurrentHashMap.newKeySet();
     private final Set<String> boundClaims = ConcurrentHashMap.newKeySet();
     private final Set<String> availablePvs = ConcurrentHashMap.newKeySet();
 
@@ -152,6 +153,7 @@ class ConvergenceBenchmarkTest {
         watchers.add(admin.persistentVolumeClaims().inNamespace(NS).inform(tracker(boundClaims,
             c -> c.getStatus() != null && "Bound".equals(c.getStatus().getPhase()))));
         watchers.add(admin.pods().inNamespace(NS).inform(tracker(readyPods, ConvergenceBenchmarkTest::isReady)));
+        watchers.add(admin.pods().inNamespace(NS).inform(tracker(createdPods, p -> true)));
 
         KubernetesClient kubeletClient = new KubernetesClientBuilder().withConfig(config(server.url())).build();
         KubeletSimulator kubelet = new KubeletSimulator(kubeletClient, KubeletSimulator.NODE_NAME, Instant::now).start();
@@ -177,6 +179,7 @@ class ConvergenceBenchmarkTest {
         long bound = -1;
         long ready = -1;
         long reported = -1;
+        long allCreated = -1;
         long deadline = t0 + timeout.toNanos();
         long lastPrint = t0;
         long lastStatusCheck = t0;
@@ -191,6 +194,9 @@ class ConvergenceBenchmarkTest {
               reported = System.nanoTime() - t0;
             }
           }
+          if (allCreated < 0 && createdPods.size() >= n) {
+            allCreated = now - t0;
+          }
           if (bound < 0 && boundClaims.size() >= n) {
             bound = now - t0;
           }
@@ -199,8 +205,8 @@ class ConvergenceBenchmarkTest {
           }
           if (now - lastPrint > 10_000_000_000L) {
             lastPrint = now;
-            System.out.printf("  [%d replicas, %.0f s] claims Bound %d, pods Ready %d, operator writes %d%n", n, (now - t0) / 1e9,
-                boundClaims.size(), readyPods.size(), writes(OperatorRequestMeter.counts(meter.current())));
+            System.out.printf("  [%d replicas, %.0f s] pods created %d, claims Bound %d, pods Ready %d, operator writes %d%n", n, (now - t0) / 1e9,
+                createdPods.size(), boundClaims.size(), readyPods.size(), writes(OperatorRequestMeter.counts(meter.current())));
           }
         }
         long wall = System.nanoTime() - t0;
@@ -225,6 +231,7 @@ class ConvergenceBenchmarkTest {
         String title = "### " + n + " replicas (run " + run + "/" + runs + ")" + (converged ? "" : " -- DID NOT CONVERGE within " + timeout);
         rows.put("operator ready (create+start -> isReady, " + n + " PVs in the store)", String.format("%.2f s", readyNanos / 1e9));
         rows.put("startup requests (lists/watches)", OperatorRequestMeter.counts(startupWindow).toString());
+        rows.put("all pods created (operator's part done; Ready is up to the kubelet simulator)", allCreated < 0 ? "no (" + createdPods.size() + "/" + n + ")" : secs(allCreated));
         rows.put("all claims Bound", bound < 0 ? "no (" + boundClaims.size() + "/" + n + ")" : secs(bound));
         rows.put("all pods Ready (convergence)", ready < 0 ? "no (" + readyPods.size() + "/" + n + ")" : secs(ready));
         rows.put("set status says all Ready and Bound", reported < 0 ? "no" : secs(reported));
@@ -233,6 +240,9 @@ class ConvergenceBenchmarkTest {
         rows.put("operator requests during convergence", Long.toString(counts.values().stream().mapToLong(Long::longValue).sum()));
         rows.put("operator writes per replica", String.format("%.2f", writes / (double) n));
         counts.forEach((k, v) -> rows.put("  " + k + " (per replica)", String.format("%.3f  (%d)", v / (double) n, v)));
+        Map<String, Long> failures = new TreeMap<>();
+        convergence.failures.forEach((k, v) -> failures.put(k, v.sum()));
+        rows.put("  of which not 2xx", failures.isEmpty() ? "none" : failures.toString());
         long busy = OperatorRequestMeter.busyNanos(convergence);
         long sumLatency = convergence.latencyNanos.sum();
         rows.put("wall (set created -> status reports convergence, or timeout)", secs(wall));

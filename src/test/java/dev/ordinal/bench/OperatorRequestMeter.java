@@ -38,6 +38,8 @@ final class OperatorRequestMeter implements Interceptor {
     final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
     final List<Span> spans = java.util.Collections.synchronizedList(new ArrayList<>());
     final LongAdder latencyNanos = new LongAdder();
+    /** "verb resource -> code" for responses other than 2xx (counted in counts too). */
+    final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
   }
 
   /** Starts a new counting window and returns the old one. */
@@ -66,7 +68,11 @@ final class OperatorRequestMeter implements Interceptor {
     }
     long end = System.nanoTime();
     Window w = window;
-    w.counts.computeIfAbsent(key(request.method(), request.uri()), k -> new LongAdder()).increment();
+    String key = key(request.method(), request.uri());
+    w.counts.computeIfAbsent(key, k -> new LongAdder()).increment();
+    if (response.code() >= 300) {
+      w.failures.computeIfAbsent(key + " -> " + response.code(), k -> new LongAdder()).increment();
+    }
     String t0 = request.header(T0);
     if (t0 != null) {
       long start = Long.parseLong(t0);
