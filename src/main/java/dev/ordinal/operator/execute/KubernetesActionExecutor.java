@@ -135,14 +135,30 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
 
   private void createClaim(SetDefinition set, Action.CreateClaim a, Successes successes) {
     String name = a.claim().getMetadata().getName();
+    PersistentVolume reserved = null;
     if (a.reserve().isPresent()) {
-      PersistentVolume reserved = client.persistentVolumes().resource(a.reserve().get()).update();
+      reserved = client.persistentVolumes().resource(a.reserve().get()).update();
       log.info("set {}/{}: reserved volume {} for claim {}", set.namespace(), set.name(), reserved.getMetadata().getName(), name);
     }
-    if (createIgnoringExisting(() -> client.persistentVolumeClaims().inNamespace(set.namespace()).resource(a.claim()).create())) {
+    PersistentVolumeClaim[] created = new PersistentVolumeClaim[1];
+    if (createIgnoringExisting(() -> created[0] = client.persistentVolumeClaims().inNamespace(set.namespace()).resource(a.claim()).create())) {
       log.info("set {}/{}: created claim {}{}", set.namespace(), set.name(), name,
           a.reserve().map(v -> " on volume " + v.getMetadata().getName()).orElse(""));
       successes.add(Successes.Kind.CREATE_CLAIM, a.ordinal(), name);
+      if (reserved != null && created[0] != null && created[0].getMetadata().getUid() != null) {
+        // The claim exists and names the reserved volume: finish the bind now, from the objects the
+        // API server just returned, rather than in the next reconcile once the caches have caught
+        // up. Same writes, same order; the ordinal's pod then starts on a Bound claim, and a large
+        // Parallel set binds and starts progressively instead of after every claim is created.
+        // Should this fail, the claim is still created and reserved: the next reconcile plans a
+        // CompleteBind from observed state, and this ordinal's pod is created meanwhile as before.
+        try {
+          completeBind(set, created[0], reserved);
+        } catch (KubernetesClientException e) {
+          log.info("set {}/{}: completing the bind of claim {} failed ({}), the next reconcile retries",
+              set.namespace(), set.name(), name, e.getMessage());
+        }
+      }
     }
   }
 
