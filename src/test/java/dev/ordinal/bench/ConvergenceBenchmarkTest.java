@@ -51,12 +51,14 @@ import org.junit.jupiter.api.Test;
  * </pre>
  *
  * Properties: {@code ordinal.bench.replicas} (comma list, default 1000), {@code ordinal.bench.runs}
- * (runs per size, default 1), {@code ordinal.bench.steady} (seconds of steady state watched after
+ * (runs per size, default 1), {@code ordinal.bench.kubeletWorkers} (default 8), {@code ordinal.bench.steady} (seconds of steady state watched after
  * convergence, default 30), {@code ordinal.bench.timeout} (seconds per run, default 1800). The
  * operator has its own client; only its requests are counted. See docs/benchmarks-convergence.md.
  */
 class ConvergenceBenchmarkTest {
   private static final String NS = "bench";
+  /** Pods the kubelet simulator handles at once (its default is 1, one pod after the other). */
+  private static final int KUBELET_WORKERS = Integer.getInteger("ordinal.bench.kubeletWorkers", 8);
 
   @Test
   void convergence() throws Exception {
@@ -86,7 +88,7 @@ class ConvergenceBenchmarkTest {
 
   private static String machine() {
     var os = ManagementFactory.getOperatingSystemMXBean();
-    return "machine: " + Runtime.getRuntime().availableProcessors() + " cores (shared; load average at start "
+    return "kubelet simulator workers: " + KUBELET_WORKERS + "\n\nmachine: " + Runtime.getRuntime().availableProcessors() + " cores (shared; load average at start "
         + String.format("%.1f", os.getSystemLoadAverage()) + "), max heap " + mib(Runtime.getRuntime().maxMemory())
         + ", Java " + System.getProperty("java.version");
   }
@@ -156,7 +158,7 @@ class ConvergenceBenchmarkTest {
         watchers.add(admin.pods().inNamespace(NS).inform(tracker(createdPods, p -> true)));
 
         KubernetesClient kubeletClient = new KubernetesClientBuilder().withConfig(config(server.url())).build();
-        KubeletSimulator kubelet = new KubeletSimulator(kubeletClient, KubeletSimulator.NODE_NAME, Instant::now).start();
+        KubeletSimulator kubelet = new KubeletSimulator(kubeletClient, KubeletSimulator.NODE_NAME, Instant::now, KUBELET_WORKERS).start();
 
         OperatorRequestMeter meter = new OperatorRequestMeter();
         KubernetesClient operatorClient = new KubernetesClientBuilder().withConfig(config(server.url()))
