@@ -192,7 +192,9 @@ class ConvergenceBenchmarkTest {
             lastStatusCheck = now;
             OrdinalSet s = admin.resources(OrdinalSet.class).inNamespace(NS).withName("bench").get();
             if (s.getStatus() != null && s.getStatus().getReadyReplicas() != null && s.getStatus().getReadyReplicas() == n
-                && s.getStatus().getBoundClaims() != null && s.getStatus().getBoundClaims() == n) {
+                && s.getStatus().getAvailableReplicas() != null && s.getStatus().getAvailableReplicas() == n
+                && s.getStatus().getBoundClaims() != null && s.getStatus().getBoundClaims() == n
+                && s.getStatus().getConditions().stream().anyMatch(c -> "Available".equals(c.getType()) && "True".equals(c.getStatus()))) {
               reported = System.nanoTime() - t0;
             }
           }
@@ -236,7 +238,7 @@ class ConvergenceBenchmarkTest {
         rows.put("all pods created (operator's part done; Ready is up to the kubelet simulator)", allCreated < 0 ? "no (" + createdPods.size() + "/" + n + ")" : secs(allCreated));
         rows.put("all claims Bound", bound < 0 ? "no (" + boundClaims.size() + "/" + n + ")" : secs(bound));
         rows.put("all pods Ready (convergence)", ready < 0 ? "no (" + readyPods.size() + "/" + n + ")" : secs(ready));
-        rows.put("set status says all Ready and Bound", reported < 0 ? "no" : secs(reported));
+        rows.put("set status says all Ready, Available and Bound", reported < 0 ? "no" : secs(reported));
         Map<String, Long> counts = OperatorRequestMeter.counts(convergence);
         long writes = writes(counts);
         rows.put("operator requests during convergence", Long.toString(counts.values().stream().mapToLong(Long::longValue).sum()));
@@ -262,6 +264,9 @@ class ConvergenceBenchmarkTest {
         Map<String, Long> steadyCounts = OperatorRequestMeter.counts(steadyWindow);
         rows.put("steady state " + steady.toSeconds() + " s: operator requests", steadyCounts.isEmpty() ? "none" : steadyCounts.toString());
         rows.put("steady state writes", Long.toString(writes(steadyCounts)));
+        synchronized (steadyWindow.firstWrites) {
+          steadyWindow.firstWrites.forEach(wr -> System.out.println("  steady-state write: " + wr));
+        }
         rows.put("heap used after GC, whole JVM", mib(heapAll));
         rows.put("heap used after GC, before operator started", mib(heapBeforeOperator));
         rows.put("heap used after GC, after operator stopped", mib(heapWithoutOperator));

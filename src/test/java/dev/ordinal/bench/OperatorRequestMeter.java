@@ -40,6 +40,8 @@ final class OperatorRequestMeter implements Interceptor {
     final LongAdder latencyNanos = new LongAdder();
     /** "verb resource -> code" for responses other than 2xx (counted in counts too). */
     final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
+    /** The first few writes with their bodies, to see what a steady state still writes. */
+    final List<String> firstWrites = java.util.Collections.synchronizedList(new ArrayList<>());
   }
 
   /** Starts a new counting window and returns the old one. */
@@ -70,6 +72,10 @@ final class OperatorRequestMeter implements Interceptor {
     Window w = window;
     String key = key(request.method(), request.uri());
     w.counts.computeIfAbsent(key, k -> new LongAdder()).increment();
+    if (isWrite(key) && w.firstWrites.size() < 5) {
+      String body = request.bodyString();
+      w.firstWrites.add(key + " " + request.uri().getRawPath() + " " + (body == null ? "" : body.length() > 600 ? body.substring(0, 600) + "..." : body));
+    }
     if (response.code() >= 300) {
       w.failures.computeIfAbsent(key + " -> " + response.code(), k -> new LongAdder()).increment();
     }
