@@ -45,11 +45,8 @@ public final class KubeletSimulator implements AutoCloseable {
   private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
   private final Map<String, Behaviour> imageBehaviours = new ConcurrentHashMap<>();
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
-  private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "kubelet-simulator");
-    t.setDaemon(true);
-    return t;
-  });
+  private final Set<String> running = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService worker;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private volatile Duration readyDelay = Duration.ZERO;
   private SharedIndexInformer<Pod> pods;
@@ -60,9 +57,23 @@ public final class KubeletSimulator implements AutoCloseable {
   public enum Behaviour { FAIL, STAY_UNREADY, SUCCEED }
 
   public KubeletSimulator(KubernetesClient client, String nodeName, Supplier<Instant> clock) {
+    this(client, nodeName, clock, 1);
+  }
+
+  /**
+   * With {@code workers} > 1, that many pods are handled at once (never the same pod twice at
+   * once), for large sets (the convergence benchmark); one worker is the deterministic default.
+   */
+  public KubeletSimulator(KubernetesClient client, String nodeName, Supplier<Instant> clock, int workers) {
     this.client = client;
     this.nodeName = nodeName;
     this.clock = clock;
+    java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+    this.worker = Executors.newScheduledThreadPool(Math.max(1, workers), r -> {
+      Thread t = new Thread(r, workers <= 1 ? "kubelet-simulator" : "kubelet-simulator-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   public KubeletSimulator start() {
@@ -123,8 +134,20 @@ public final class KubeletSimulator implements AutoCloseable {
   private void enqueue(String key) {
     if (queued.add(key)) {
       worker.execute(() -> {
-        queued.remove(key);
-        sync(key);
+        if (!running.add(key)) {
+          // Another worker is syncing this pod: look again once it is done.
+          worker.schedule(() -> {
+            queued.remove(key);
+            enqueue(key);
+          }, 20, TimeUnit.MILLISECONDS);
+          return;
+        }
+        try {
+          queued.remove(key);
+          sync(key);
+        } finally {
+          running.remove(key);
+        }
       });
     }
   }

@@ -58,6 +58,7 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
     List<List<Action>> groups = set.isParallel() ? groupByOrdinal(actions) : List.of(actions);
     List<Action> done = Collections.synchronizedList(new ArrayList<>());
     List<Action> notDone = Collections.synchronizedList(new ArrayList<>());
+    Successes successes = new Successes();
     int index = 0;
     int batch = 1;
     boolean failed = false;
@@ -68,17 +69,18 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
         slice.forEach(notDone::addAll);
         continue;
       }
-      failed = !runBatch(set, slice, done, notDone);
+      failed = !runBatch(set, slice, done, notDone, successes);
       batch = Math.min(maxParallel, batch * 2);
     }
+    successes.report(set);
     return new ExecutionResult(done, notDone);
   }
 
-  private boolean runBatch(SetDefinition set, List<List<Action>> slice, List<Action> done, List<Action> notDone) {
+  private boolean runBatch(SetDefinition set, List<List<Action>> slice, List<Action> done, List<Action> notDone, Successes successes) {
     if (slice.size() == 1) {
-      return runGroup(set, slice.get(0), done, notDone);
+      return runGroup(set, slice.get(0), done, notDone, successes);
     }
-    List<Future<Boolean>> futures = slice.stream().map(g -> pool.submit(() -> runGroup(set, g, done, notDone))).toList();
+    List<Future<Boolean>> futures = slice.stream().map(g -> pool.submit(() -> runGroup(set, g, done, notDone, successes))).toList();
     boolean ok = true;
     for (Future<Boolean> f : futures) {
       try {
@@ -91,7 +93,7 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
   }
 
   /** Runs a group in order; after the first failure of an ordinal, that ordinal's later actions are skipped. */
-  private boolean runGroup(SetDefinition set, List<Action> group, List<Action> done, List<Action> notDone) {
+  private boolean runGroup(SetDefinition set, List<Action> group, List<Action> done, List<Action> notDone, Successes successes) {
     java.util.Set<Integer> failedOrdinals = new java.util.HashSet<>();
     boolean ok = true;
     for (Action action : group) {
@@ -100,7 +102,7 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
         continue;
       }
       try {
-        run(set, action);
+        run(set, action, successes);
         done.add(action);
         metrics.actionDone(action);
       } catch (KubernetesClientException e) {
@@ -119,30 +121,45 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
     return ok;
   }
 
-  private void run(SetDefinition set, Action action) {
+  private void run(SetDefinition set, Action action, Successes successes) {
     switch (action) {
-      case Action.CreateClaim a -> createClaim(set, a);
+      case Action.CreateClaim a -> createClaim(set, a, successes);
       case Action.BindClaim a -> bindClaim(set, a);
       case Action.CompleteBind a -> completeBind(set, a.claim(), a.volume());
       case Action.WriteRevision a -> writeRevision(set, a);
-      case Action.CreatePod a -> createPod(set, a);
-      case Action.DeletePod a -> deletePod(set, a);
+      case Action.CreatePod a -> createPod(set, a, successes);
+      case Action.DeletePod a -> deletePod(set, a, successes);
       case Action.SetClaimOwners a -> setClaimOwners(set, a);
       case Action.ResizeClaim a -> resizeClaim(set, a);
     }
   }
 
-  private void createClaim(SetDefinition set, Action.CreateClaim a) {
+  private void createClaim(SetDefinition set, Action.CreateClaim a, Successes successes) {
     String name = a.claim().getMetadata().getName();
+    PersistentVolume reserved = null;
     if (a.reserve().isPresent()) {
-      PersistentVolume reserved = client.persistentVolumes().resource(a.reserve().get()).update();
+      reserved = client.persistentVolumes().resource(a.reserve().get()).update();
       log.info("set {}/{}: reserved volume {} for claim {}", set.namespace(), set.name(), reserved.getMetadata().getName(), name);
     }
-    if (createIgnoringExisting(() -> client.persistentVolumeClaims().inNamespace(set.namespace()).resource(a.claim()).create())) {
+    PersistentVolumeClaim[] created = new PersistentVolumeClaim[1];
+    if (createIgnoringExisting(() -> created[0] = client.persistentVolumeClaims().inNamespace(set.namespace()).resource(a.claim()).create())) {
       log.info("set {}/{}: created claim {}{}", set.namespace(), set.name(), name,
           a.reserve().map(v -> " on volume " + v.getMetadata().getName()).orElse(""));
-      setEvent(set, EventNote.Type.Normal, "SuccessfulCreate",
-          "create Claim " + name + " Pod " + dev.ordinal.naming.OrdinalNames.podName(set.name(), a.ordinal()) + " in OrdinalSet " + set.name() + " success");
+      successes.add(Successes.Kind.CREATE_CLAIM, a.ordinal(), name);
+      if (reserved != null && created[0] != null && created[0].getMetadata().getUid() != null) {
+        // The claim exists and names the reserved volume: finish the bind now, from the objects the
+        // API server just returned, rather than in the next reconcile once the caches have caught
+        // up. Same writes, same order; the ordinal's pod then starts on a Bound claim, and a large
+        // Parallel set binds and starts progressively instead of after every claim is created.
+        // Should this fail, the claim is still created and reserved: the next reconcile plans a
+        // CompleteBind from observed state, and this ordinal's pod is created meanwhile as before.
+        try {
+          completeBind(set, created[0], reserved);
+        } catch (KubernetesClientException e) {
+          log.info("set {}/{}: completing the bind of claim {} failed ({}), the next reconcile retries",
+              set.namespace(), set.name(), name, e.getMessage());
+        }
+      }
     }
   }
 
@@ -208,19 +225,19 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
     log.info("set {}/{}: {}", set.namespace(), set.name(), a.describe());
   }
 
-  private void createPod(SetDefinition set, Action.CreatePod a) {
+  private void createPod(SetDefinition set, Action.CreatePod a, Successes successes) {
     String name = a.pod().getMetadata().getName();
     if (createIgnoringExisting(() -> client.pods().inNamespace(set.namespace()).resource(a.pod()).create())) {
       log.info("set {}/{}: created pod {}", set.namespace(), set.name(), name);
-      setEvent(set, EventNote.Type.Normal, "SuccessfulCreate", "create Pod " + name + " in OrdinalSet " + set.name() + " successful");
+      successes.add(Successes.Kind.CREATE_POD, a.ordinal(), name);
     }
   }
 
-  private void deletePod(SetDefinition set, Action.DeletePod a) {
+  private void deletePod(SetDefinition set, Action.DeletePod a, Successes successes) {
     try {
       client.pods().inNamespace(set.namespace()).withName(a.name()).delete();
       log.info("set {}/{}: deleted pod {} ({})", set.namespace(), set.name(), a.name(), a.reason());
-      setEvent(set, EventNote.Type.Normal, "SuccessfulDelete", "delete Pod " + a.name() + " in OrdinalSet " + set.name() + " successful");
+      successes.add(Successes.Kind.DELETE_POD, a.ordinal(), a.name());
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
         throw e;
@@ -296,5 +313,79 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
   @Override
   public void close() {
     pool.shutdown();
+  }
+
+  /**
+   * The creates and deletes one execute() carried out, reported as Events when it ends: one Event
+   * per object while there are few (what OrderedReady and small sets always see, as upstream's
+   * "create Pod web-0 in StatefulSet web successful"), one summary Event per kind when a Parallel
+   * set creates many at once, so a set of 10,000 does not write 20,000 Events (upstream's event
+   * recorder would drop or aggregate most of them too: its spam filter allows a burst of 25 per object).
+   */
+  private final class Successes {
+    /** At most this many objects of a kind get an Event each; more get one summary Event. */
+    static final int INDIVIDUAL_EVENTS_MAX = 3;
+    /** Names listed in a summary Event. */
+    static final int NAMES_LISTED = 5;
+
+    enum Kind {
+      CREATE_CLAIM("SuccessfulCreate", "create", "Claim", "Claims"),
+      CREATE_POD("SuccessfulCreate", "create", "Pod", "Pods"),
+      DELETE_POD("SuccessfulDelete", "delete", "Pod", "Pods");
+
+      final String reason;
+      final String verb;
+      final String one;
+      final String many;
+
+      Kind(String reason, String verb, String one, String many) {
+        this.reason = reason;
+        this.verb = verb;
+        this.one = one;
+        this.many = many;
+      }
+    }
+
+    private record Done(int ordinal, String name) {}
+
+    private final Map<Kind, List<Done>> byKind = new java.util.concurrent.ConcurrentHashMap<>();
+
+    void add(Kind kind, int ordinal, String name) {
+      byKind.computeIfAbsent(kind, k -> Collections.synchronizedList(new ArrayList<>())).add(new Done(ordinal, name));
+    }
+
+    void report(SetDefinition set) {
+      for (Kind kind : Kind.values()) {
+        List<Done> list = byKind.get(kind);
+        if (list == null || list.isEmpty()) {
+          continue;
+        }
+        List<Done> sorted = new ArrayList<>(list);
+        sorted.sort(java.util.Comparator.comparingInt(Done::ordinal));
+        if (sorted.size() <= INDIVIDUAL_EVENTS_MAX) {
+          for (Done d : sorted) {
+            setEvent(set, EventNote.Type.Normal, kind.reason, single(set, kind, d));
+          }
+          continue;
+        }
+        StringBuilder names = new StringBuilder();
+        for (int i = 0; i < Math.min(NAMES_LISTED, sorted.size()); i++) {
+          names.append(i == 0 ? "" : ", ").append(sorted.get(i).name());
+        }
+        if (sorted.size() > NAMES_LISTED) {
+          names.append(", ... ").append(sorted.get(sorted.size() - 1).name());
+        }
+        setEvent(set, EventNote.Type.Normal, kind.reason, kind.verb + " " + sorted.size() + " " + kind.many + " (" + names + ") in OrdinalSet "
+            + set.name() + " successful");
+      }
+    }
+
+    private String single(SetDefinition set, Kind kind, Done d) {
+      return switch (kind) {
+        case CREATE_CLAIM -> "create Claim " + d.name() + " Pod " + dev.ordinal.naming.OrdinalNames.podName(set.name(), d.ordinal())
+            + " in OrdinalSet " + set.name() + " success";
+        case CREATE_POD, DELETE_POD -> kind.verb + " Pod " + d.name() + " in OrdinalSet " + set.name() + " successful";
+      };
+    }
   }
 }

@@ -44,6 +44,9 @@ public final class OrdinalSetReconciler implements Reconciler<OrdinalSet> {
   /** While not converged, look again at least this often even if no event arrives. */
   private static final Duration POLL_WHILE_PROGRESSING = Duration.ofSeconds(10);
   private static final Duration RETRY_AFTER_FAILED_ACTIONS = Duration.ofSeconds(1);
+  /** Counter-only status changes of a set are written at most this often. */
+  static final Duration STATUS_COUNTS_INTERVAL = Duration.ofSeconds(1);
+  private final java.util.Map<String, Long> lastStatusWrite = new java.util.concurrent.ConcurrentHashMap<>();
 
   private final SpecValidator validator = new SpecValidator();
   private final OrdinalPlanner planner;
@@ -91,21 +94,60 @@ public final class OrdinalSetReconciler implements Reconciler<OrdinalSet> {
     OrdinalSetStatus status = statusCalculator.compute(state, plan, previous);
     metrics.status(definition.namespace(), definition.name(), status);
     metrics.reconciled(definition.namespace(), definition.name(), Duration.between(started, Instant.now()));
-    UpdateControl<OrdinalSet> control = statusControl(set, status, previous);
+    Duration deferStatus = statusDeferral(definition.namespace() + "/" + definition.name(), status, previous);
+    UpdateControl<OrdinalSet> control = deferStatus != null ? UpdateControl.noUpdate() : statusControl(set, status, previous);
+    Duration next = null;
     if (previous != null && !Objects.equals(previous.getCurrentRevision(), status.getCurrentRevision())) {
       // A finished rollout changes what history may be trimmed: look again once status is written.
-      return control.rescheduleAfter(RETRY_AFTER_FAILED_ACTIONS);
+      next = RETRY_AFTER_FAILED_ACTIONS;
+    } else if (!result.complete()) {
+      next = RETRY_AFTER_FAILED_ACTIONS;
+    } else if (plan.requeueAfter().isPresent()) {
+      next = plan.requeueAfter().get().plusMillis(100);
+    } else if (!plan.isConverged()) {
+      next = POLL_WHILE_PROGRESSING;
     }
-    if (!result.complete()) {
-      return control.rescheduleAfter(RETRY_AFTER_FAILED_ACTIONS);
+    if (deferStatus != null && (next == null || deferStatus.compareTo(next) < 0)) {
+      next = deferStatus;
     }
-    if (plan.requeueAfter().isPresent()) {
-      return control.rescheduleAfter(plan.requeueAfter().get().plusMillis(100));
+    return next == null ? control : control.rescheduleAfter(next);
+  }
+
+  /**
+   * Null when the status is to be written now; else how long to wait. A change of the counters
+   * only (replicas, ready, available, current, updated, bound and pending claims) is written at
+   * most once per {@link #STATUS_COUNTS_INTERVAL} per set: while a Parallel set of thousands
+   * converges, every pod and claim event would otherwise cost a status write. Anything else
+   * (a condition's status or reason, revisions, observedGeneration, selector) is written at once.
+   */
+  private Duration statusDeferral(String key, OrdinalSetStatus status, OrdinalSetStatus previous) {
+    if (Objects.equals(status, previous)) {
+      return null;
     }
-    if (!plan.isConverged()) {
-      return control.rescheduleAfter(POLL_WHILE_PROGRESSING);
+    long now = System.nanoTime();
+    Long last = lastStatusWrite.get(key);
+    long elapsed = last == null ? Long.MAX_VALUE : now - last;
+    if (previous != null && elapsed < STATUS_COUNTS_INTERVAL.toNanos() && onlyCountersDiffer(status, previous)) {
+      return Duration.ofNanos(STATUS_COUNTS_INTERVAL.toNanos() - elapsed).plusMillis(10);
     }
-    return control;
+    lastStatusWrite.put(key, now);
+    lastStatusWrite.values().removeIf(t -> now - t > STATUS_COUNTS_INTERVAL.toNanos() * 10);
+    return null;
+  }
+
+  private static boolean onlyCountersDiffer(OrdinalSetStatus a, OrdinalSetStatus b) {
+    return Objects.equals(a.getObservedGeneration(), b.getObservedGeneration())
+        && Objects.equals(a.getCurrentRevision(), b.getCurrentRevision())
+        && Objects.equals(a.getUpdateRevision(), b.getUpdateRevision())
+        && Objects.equals(a.getCollisionCount(), b.getCollisionCount())
+        && Objects.equals(a.getSelector(), b.getSelector())
+        && Objects.equals(conditionStates(a), conditionStates(b));
+  }
+
+  /** Conditions without their messages, which carry counts ("3 of 5 replicas are available"). */
+  private static List<String> conditionStates(OrdinalSetStatus s) {
+    return s.getConditions() == null ? List.of()
+        : s.getConditions().stream().map(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason() + "/" + c.getObservedGeneration()).toList();
   }
 
   /** An invalid spec: report it and touch nothing else. */

@@ -40,6 +40,10 @@ public final class GarbageCollector implements AutoCloseable {
     return t;
   });
 
+  /** How long an owner seen to exist is not asked for again. */
+  private static final long OWNER_SEEN_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+  private final java.util.Map<String, Long> ownersSeen = new java.util.concurrent.ConcurrentHashMap<>();
+
   public GarbageCollector(KubernetesClient client, DeletionPolicies deletionPolicies) {
     this.client = client;
     this.deletionPolicies = deletionPolicies;
@@ -126,10 +130,29 @@ public final class GarbageCollector implements AutoCloseable {
   }
 
   private boolean ownerExists(OwnerReference ref, String namespace) {
+    // Every sweep (each 300 ms) and every dependent's update asked the API server for the owner:
+    // a set of thousands of pods kept the single-threaded mock busy with GETs of one OrdinalSet.
+    // An owner seen to exist is trusted for OWNER_SEEN_TTL; an owner found missing is always
+    // confirmed by a fresh GET before anything is deleted.
+    String key = ref.getApiVersion() + "/" + ref.getKind() + "/" + namespace + "/" + ref.getName() + "/" + ref.getUid();
+    long now = System.nanoTime();
+    Long seen = ownersSeen.get(key);
+    if (seen != null && now - seen < OWNER_SEEN_TTL_NANOS) {
+      return true;
+    }
     try {
       GenericKubernetesResource owner = client.genericKubernetesResources(ref.getApiVersion(), ref.getKind())
           .inNamespace(namespace).withName(ref.getName()).get();
-      return owner != null && (ref.getUid() == null || ref.getUid().equals(owner.getMetadata().getUid()));
+      boolean exists = owner != null && (ref.getUid() == null || ref.getUid().equals(owner.getMetadata().getUid()));
+      if (exists) {
+        ownersSeen.put(key, now);
+      } else {
+        ownersSeen.remove(key);
+      }
+      if (ownersSeen.size() > 10_000) {
+        ownersSeen.values().removeIf(t -> now - t >= OWNER_SEEN_TTL_NANOS);
+      }
+      return exists;
     } catch (KubernetesClientException e) {
       // unknown owner kind: keep the dependent, as the real collector does while discovery is incomplete
       return true;

@@ -95,16 +95,17 @@ public final class PersistentVolumeController implements AutoCloseable {
       if (!"Bound".equals(phase) && ref.getUid() == null) {
         return; // pre-bound to a claim that may not exist yet
       }
-      // The cache answers the common case (the claim is there) without a request per PV per second;
-      // only a claim that looks gone is confirmed against the server before the PV is released.
-      PersistentVolumeClaim cached = claims.getStore().getByKey(ref.getNamespace() + "/" + ref.getName());
-      if (cached != null && (ref.getUid() == null || ref.getUid().equals(cached.getMetadata().getUid()))) {
+      // The informer's cache answers the common case (claim still there) without a request: the
+      // once-a-second resync would otherwise GET every bound claim, which at thousands of claims
+      // floods the mock server. Only a claim the cache calls gone is confirmed with a GET, since a
+      // claim created moments ago may not be cached yet.
+      PersistentVolumeClaim cached = claims == null ? null : claims.getStore().getByKey(ref.getNamespace() + "/" + ref.getName());
+      if (!gone(ref, cached)) {
         return;
       }
       PersistentVolumeClaim claim = client.persistentVolumeClaims().inNamespace(ref.getNamespace())
           .withName(ref.getName()).get();
-      boolean gone = claim == null || (ref.getUid() != null && !ref.getUid().equals(claim.getMetadata().getUid()));
-      if (!gone) {
+      if (!gone(ref, claim)) {
         return;
       }
       if ("Delete".equals(pv.getSpec().getPersistentVolumeReclaimPolicy())) {
@@ -133,6 +134,10 @@ public final class PersistentVolumeController implements AutoCloseable {
     } catch (KubernetesClientException e) {
       LOG.debug("claim {} not marked Pending (it changed meanwhile): {}", claim.getMetadata().getName(), e.getMessage());
     }
+  }
+
+  private static boolean gone(ObjectReference ref, PersistentVolumeClaim claim) {
+    return claim == null || (ref.getUid() != null && !ref.getUid().equals(claim.getMetadata().getUid()));
   }
 
   private void setPhase(String name, String phase) {
