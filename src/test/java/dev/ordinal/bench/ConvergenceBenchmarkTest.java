@@ -53,7 +53,7 @@ import org.junit.jupiter.api.Test;
  * Properties: {@code ordinal.bench.replicas} (comma list, default 1000), {@code ordinal.bench.runs}
  * (runs per size, default 1), {@code ordinal.bench.kubeletWorkers} (default 8), {@code ordinal.bench.steady} (seconds of steady state watched after
  * convergence, default 30), {@code ordinal.bench.timeout} (seconds per run, default 1800). The
- * operator has its own client; only its requests are counted. See docs/benchmarks-convergence.md.
+ * operator has its own client; only its requests are counted. See docs/benchmarks.md, "Convergence benchmark".
  */
 class ConvergenceBenchmarkTest {
   private static final String NS = "bench";
