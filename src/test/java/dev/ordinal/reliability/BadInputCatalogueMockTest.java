@@ -45,29 +45,7 @@ class BadInputCatalogueMockTest {
   static final OperatorHarness harness = new OperatorHarness();
 
   static final String V = "v1alpha1";
-  static final String WEB = """
-      apiVersion: ordinal.dev/v1alpha1
-      kind: OrdinalSet
-      metadata: {name: web, namespace: default}
-      spec:
-        serviceName: "nginx"
-        replicas: 2
-        selector: {matchLabels: {app: nginx}}
-        template:
-          metadata: {labels: {app: nginx}}
-          spec:
-            containers:
-            - name: nginx
-              image: nginx:1.9.1
-              ports: [{containerPort: 80, name: web}]
-              volumeMounts: [{name: www, mountPath: /usr/share/nginx/html}]
-        volumeClaimTemplates:
-        - metadata: {name: www}
-          spec:
-            accessModes: [ReadWriteOnce]
-            storageClassName: manual
-            resources: {requests: {storage: 1Gi}}
-      """;
+  static final String WEB = dev.ordinal.sandbox.admission.CustomResourceValidatorTest.WEB;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final CustomResourceValidator VALIDATOR = new CustomResourceValidator(loadCrd());
   /** How long the operator must leave everything untouched after refusing a spec. */

@@ -28,10 +28,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The OrdinalSet CRD (as checked in under crds/) admitted by {@link CustomResourceValidator}: what
  * a real API server accepts passes, and what it rejects is rejected with its wording.
  */
-class CustomResourceValidatorTest {
+public class CustomResourceValidatorTest {
   static final Path CRD = Path.of("crds/ordinalsets.ordinal.dev-v1.yml");
   static final String V = "v1alpha1";
-  static final String WEB = """
+  /** The seeds' web set as a manifest; other suites start their bad inputs from it too. */
+  public static final String WEB = """
       apiVersion: ordinal.dev/v1alpha1
       kind: OrdinalSet
       metadata: {name: web, namespace: default}
