@@ -39,10 +39,23 @@ public final class ResourceCatalog {
           List.of("crd", "crds"), List.of("api-extensions"), "status"));
 
   private final Supplier<List<JsonNode>> crds;
+  /**
+   * The catalogue as last built: listing the stored CRDs scans the whole store, and routing needs
+   * the catalogue on every request, so it is rebuilt only after a CRD write ({@link #invalidate}).
+   */
+  private volatile List<ApiResource> cached;
+  /** Bumped by every invalidation, so a build that raced with a CRD write is not kept. */
+  private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
   /** @param crds supplies the stored CustomResourceDefinition objects */
   public ResourceCatalog(Supplier<List<JsonNode>> crds) {
     this.crds = crds;
+  }
+
+  /** A CustomResourceDefinition was written: the next lookup rebuilds the catalogue. */
+  public void invalidate() {
+    generation.incrementAndGet();
+    cached = null;
   }
 
   private static ApiResource builtIn(String group, String version, String plural, String kind, boolean namespaced,
@@ -52,6 +65,18 @@ public final class ResourceCatalog {
   }
 
   public List<ApiResource> all() {
+    List<ApiResource> current = cached;
+    if (current == null) {
+      long before = generation.get();
+      current = List.copyOf(build());
+      if (generation.get() == before) {
+        cached = current;
+      }
+    }
+    return current;
+  }
+
+  private List<ApiResource> build() {
     List<ApiResource> out = new ArrayList<>(BUILT_INS);
     for (JsonNode crd : crds.get()) {
       JsonNode spec = crd.path("spec");

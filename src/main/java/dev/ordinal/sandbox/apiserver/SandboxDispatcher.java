@@ -69,6 +69,9 @@ public final class SandboxDispatcher extends Dispatcher {
     try {
       request = readable(incoming);
       MockResponse response = route(request);
+      if (!"GET".equalsIgnoreCase(request.getMethod()) && request.getPath().contains("/customresourcedefinitions")) {
+        catalog.invalidate();
+      }
       return withStatusBody(response, request);
     } catch (RuntimeException e) {
       LOG.warn("{} {} failed", request.getMethod(), request.getPath(), e);
