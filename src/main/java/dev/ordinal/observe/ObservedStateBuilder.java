@@ -73,6 +73,8 @@ public final class ObservedStateBuilder {
   }
 
   private static <T extends HasMetadata> Map<String, T> byName(java.util.Collection<T> items) {
-    return items.stream().collect(Collectors.toMap(i -> i.getMetadata().getName(), Function.identity(), (a, b) -> a));
+    // Unmodifiable from the start, so ObservedState's defensive Map.copyOf returns it as is rather
+    // than copying every PV of the cluster a second time on each reconcile.
+    return items.stream().collect(Collectors.toUnmodifiableMap(i -> i.getMetadata().getName(), Function.identity(), (a, b) -> a));
   }
 }

@@ -212,15 +212,7 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
             + ",\"ownerReferences\":" + owners + "},\"revision\":" + u.revision().getRevision() + "}";
         revisions.withName(u.name()).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
       }
-      case dev.ordinal.revision.RevisionWrite.Delete d -> {
-        try {
-          revisions.withName(d.name()).delete();
-        } catch (KubernetesClientException e) {
-          if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
-            throw e;
-          }
-        }
-      }
+      case dev.ordinal.revision.RevisionWrite.Delete d -> deleteIgnoringMissing(() -> revisions.withName(d.name()).delete());
     }
     log.info("set {}/{}: {}", set.namespace(), set.name(), a.describe());
   }
@@ -234,14 +226,9 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
   }
 
   private void deletePod(SetDefinition set, Action.DeletePod a, Successes successes) {
-    try {
-      client.pods().inNamespace(set.namespace()).withName(a.name()).delete();
+    if (deleteIgnoringMissing(() -> client.pods().inNamespace(set.namespace()).withName(a.name()).delete())) {
       log.info("set {}/{}: deleted pod {} ({})", set.namespace(), set.name(), a.name(), a.reason());
       successes.add(Successes.Kind.DELETE_POD, a.ordinal(), a.name());
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
-        throw e;
-      }
     }
   }
 
@@ -267,6 +254,21 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
   }
 
   /** True when this call created the object; false when it existed already (a stale cache, or a restart mid-flight). */
+  /**
+   * True when this call deleted the object; false when it was gone already. fabric8 answers a
+   * delete of a missing object with an empty list rather than a 404, but both mean "already done".
+   */
+  private static boolean deleteIgnoringMissing(java.util.function.Supplier<List<io.fabric8.kubernetes.api.model.StatusDetails>> delete) {
+    try {
+      return !delete.get().isEmpty();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
   private static boolean createIgnoringExisting(Runnable create) {
     try {
       create.run();
