@@ -41,6 +41,8 @@ public final class KubeletSimulator implements AutoCloseable {
 
   private final KubernetesClient client;
   private final String nodeName;
+  /** Set once the API server turns out to be the mock, which does not implement pods/binding. */
+  private volatile boolean editNodeName;
   private final Supplier<Instant> clock;
   private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
   private final Map<String, Behaviour> imageBehaviours = new ConcurrentHashMap<>();
@@ -49,7 +51,7 @@ public final class KubeletSimulator implements AutoCloseable {
   private final ScheduledExecutorService worker;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private volatile Duration readyDelay = Duration.ZERO;
-  private SharedIndexInformer<Pod> pods;
+  private volatile SharedIndexInformer<Pod> pods;
   private SharedIndexInformer<PersistentVolumeClaim> claims;
   private SharedIndexInformer<StorageClass> classes;
 
@@ -123,6 +125,9 @@ public final class KubeletSimulator implements AutoCloseable {
   }
 
   private void claimChanged(PersistentVolumeClaim claim) {
+    if (pods == null) {
+      return; // still starting: the pod informer's own initial list enqueues every pod
+    }
     for (Pod pod : pods.getStore().list()) {
       if (Objects.equals(pod.getMetadata().getNamespace(), claim.getMetadata().getNamespace())
           && claimNames(pod).contains(claim.getMetadata().getName())) {
@@ -154,15 +159,21 @@ public final class KubeletSimulator implements AutoCloseable {
 
   private void sync(String key) {
     Pod pod = pods.getStore().getByKey(key);
-    if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
+    if (pod == null) {
+      return;
+    }
+    if (pod.getMetadata().getDeletionTimestamp() != null) {
+      finishTermination(pod);
       return;
     }
     try {
       Behaviour behaviour = behaviours.getOrDefault(key, imageBehaviour(pod));
       if (pod.getSpec().getNodeName() == null) {
         if (schedulable(pod)) {
-          Pod scheduled = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-              .edit(p -> { p.getSpec().setNodeName(nodeName); return p; });
+          Pod scheduled = assignNode(pod);
+          if (scheduled == null) {
+            return;
+          }
           log.debug("scheduled pod {} to {}", key, nodeName);
           setStatus(scheduled, pending(scheduled));
         } else {
@@ -192,6 +203,43 @@ public final class KubeletSimulator implements AutoCloseable {
       log.debug("kubelet simulator could not update {}: {}", key, e.getMessage());
       worker.schedule(() -> enqueue(key), 200, TimeUnit.MILLISECONDS);
     }
+  }
+
+  /**
+   * A real API server deletes a pod gracefully: it only marks it, and the kubelet removes it once
+   * its containers have stopped. Ours have nothing to stop, so the pod goes at once, as a kubelet
+   * does it: a delete with grace period 0. (The mock API server deletes at once and never needs this.)
+   */
+  private void finishTermination(Pod pod) {
+    Long grace = pod.getMetadata().getDeletionGracePeriodSeconds();
+    if (grace != null && grace == 0) {
+      return;
+    }
+    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+        .withGracePeriod(0).delete();
+    log.debug("terminated pod {}/{}", pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+  }
+
+  /**
+   * Places the pod on our node as the scheduler does, through the pods/binding subresource: a real
+   * API server forbids setting spec.nodeName by update. The mock API server stores a Binding as a
+   * plain object, so there (recognised by the pod still having no node) the pod is edited instead.
+   */
+  private Pod assignNode(Pod pod) {
+    String ns = pod.getMetadata().getNamespace();
+    String name = pod.getMetadata().getName();
+    if (!editNodeName) {
+      client.bindings().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.BindingBuilder()
+          .withNewMetadata().withName(name).withNamespace(ns).withUid(pod.getMetadata().getUid()).endMetadata()
+          .withNewTarget().withApiVersion("v1").withKind("Node").withName(nodeName).endTarget()
+          .build()).create();
+      Pod bound = client.pods().inNamespace(ns).withName(name).get();
+      if (bound == null || bound.getSpec().getNodeName() != null) {
+        return bound;
+      }
+      editNodeName = true;
+    }
+    return client.pods().inNamespace(ns).withName(name).edit(p -> { p.getSpec().setNodeName(nodeName); return p; });
   }
 
   private Behaviour imageBehaviour(Pod pod) {
