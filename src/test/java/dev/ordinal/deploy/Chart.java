@@ -17,13 +17,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The Helm chart under deploy/helm/ordinal-operator, rendered offline with helm-java. */
-final class Chart {
+public final class Chart {
   static final Path PROJECT_DIR = Path.of("").toAbsolutePath();
-  static final Path DIR = PROJECT_DIR.resolve("deploy/helm/ordinal-operator");
+  public static final Path DIR = PROJECT_DIR.resolve("deploy/helm/ordinal-operator");
   static final Path CRD = PROJECT_DIR.resolve("crds/ordinalsets.ordinal.dev-v1.yml");
   static final Path CHART_CRD = DIR.resolve("crds/ordinalsets.ordinal.dev-v1.yml");
-  static final String RELEASE = "ordinal-operator";
-  static final String NAMESPACE = "ordinal-system";
+  public static final String RELEASE = "ordinal-operator";
+  public static final String NAMESPACE = "ordinal-system";
   /** A Kubernetes version the chart supports; helm-java's default may be older than kubeVersion. */
   static final String KUBE_VERSION = "1.32.0";
 
@@ -33,22 +33,22 @@ final class Chart {
   private Chart() {}
 
   /** One YAML document of `helm template` output, with the template it came from. */
-  record Document(String source, String yaml, JsonNode tree) {
-    String kind() {
+  public record Document(String source, String yaml, JsonNode tree) {
+    public String kind() {
       return tree.path("kind").asText();
     }
 
-    String name() {
+    public String name() {
       return tree.path("metadata").path("name").asText();
     }
 
-    String namespace() {
+    public String namespace() {
       return tree.path("metadata").path("namespace").asText(null);
     }
   }
 
   /** Renders the chart (without its crds/) with optional values files and --set pairs. */
-  static List<Document> template(List<Path> valuesFiles, Map<String, Object> sets) {
+  public static List<Document> template(List<Path> valuesFiles, Map<String, Object> sets) {
     TemplateCommand command =
         new Helm(DIR)
             .template()
@@ -121,7 +121,7 @@ final class Chart {
     }
   }
 
-  static Map<String, Object> sets(Object... keyValues) {
+  public static Map<String, Object> sets(Object... keyValues) {
     Map<String, Object> sets = new LinkedHashMap<>();
     for (int i = 0; i < keyValues.length; i += 2) {
       sets.put((String) keyValues[i], keyValues[i + 1]);

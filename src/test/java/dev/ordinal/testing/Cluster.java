@@ -10,9 +10,8 @@ import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +23,7 @@ public final class Cluster {
   private final KubernetesClient client;
   private final String ns;
 
-  public Cluster(OperatorHarness harness) {
+  public Cluster(Harness harness) {
     this.client = harness.client();
     this.ns = harness.namespace();
   }
@@ -130,26 +129,29 @@ public final class Cluster {
   /** Records pod ADDED/DELETED events in the order the API server sent them. */
   public PodEvents recordPodEvents() {
     PodEvents events = new PodEvents();
-    events.watch = client.pods().inNamespace(ns).watch(events);
+    // An informer, not a bare watch: it lists, then watches from that list's resourceVersion, as
+    // real API servers expect (a bare watch without one delivered nothing on kube-apiserver here).
+    events.informer = client.pods().inNamespace(ns).inform(events);
     return events;
   }
 
-  /** Pod lifecycle events seen by a watch: "+web-2" for added, "-web-2" for deleted. */
-  public static final class PodEvents implements Watcher<Pod>, AutoCloseable {
+  /** Pod lifecycle events seen by an informer: "+web-2" for added, "-web-2" for deleted. */
+  public static final class PodEvents implements ResourceEventHandler<Pod>, AutoCloseable {
     private final List<String> seen = new CopyOnWriteArrayList<>();
-    private Watch watch;
+    private SharedIndexInformer<Pod> informer;
 
     @Override
-    public void eventReceived(Action action, Pod pod) {
-      if (action == Action.ADDED) {
-        seen.add("+" + pod.getMetadata().getName());
-      } else if (action == Action.DELETED) {
-        seen.add("-" + pod.getMetadata().getName());
-      }
+    public void onAdd(Pod pod) {
+      seen.add("+" + pod.getMetadata().getName());
     }
 
     @Override
-    public void onClose(WatcherException cause) {}
+    public void onUpdate(Pod oldPod, Pod newPod) {}
+
+    @Override
+    public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
+      seen.add("-" + pod.getMetadata().getName());
+    }
 
     public List<String> seen() {
       return List.copyOf(seen);
@@ -157,7 +159,7 @@ public final class Cluster {
 
     @Override
     public void close() {
-      watch.close();
+      informer.close();
     }
   }
 }

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * One server and operator per test class (register as a static field); each test gets its own
  * namespace from {@link #namespace()}, so tests in a class do not see each other's objects.
  */
-public final class OperatorHarness implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+public final class OperatorHarness implements Harness, BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
   public static final Path CRD_FILE = Path.of("crds", "ordinalsets.ordinal.dev-v1.yml");
   private static final AtomicInteger NAMESPACES = new AtomicInteger();
   /** Short, so that tests see a stuck pod reported within seconds. */
@@ -141,8 +141,14 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
     }
   }
 
+  @Override
   public KubernetesClient client() {
     return client;
+  }
+
+  @Override
+  public boolean isReal() {
+    return false;
   }
 
   /** Another client of the same mock server, e.g. with an interceptor (see {@code KubernetesClientBuilder.withHttpClientBuilderConsumer}). */
@@ -155,6 +161,7 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
     return server.getRequestCount();
   }
 
+  @Override
   public KubeletSimulator kubelet() {
     return kubelet;
   }
@@ -168,10 +175,12 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
   }
 
   /** This test's own namespace. */
+  @Override
   public String namespace() {
     return namespace;
   }
 
+  @Override
   public OrdinalSet set(String name) {
     return client.resources(OrdinalSet.class).inNamespace(namespace).withName(name).get();
   }
