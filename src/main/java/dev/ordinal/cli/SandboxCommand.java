@@ -4,6 +4,7 @@ import dev.ordinal.sandbox.Sandbox;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,9 @@ import picocli.CommandLine.Option;
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
     description = "Runs the operator on an embedded API server that kubectl can drive (a simulation, not a cluster).")
 public final class SandboxCommand implements Callable<Integer> {
+
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--port", defaultValue = "6443", description = "Port of the API server on 127.0.0.1; 0 picks a free one (default ${DEFAULT-VALUE}).")
   int port;
@@ -33,6 +37,12 @@ public final class SandboxCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Optional<String> busy = portInUse(port);
+    if (busy.isPresent()) {
+      spec.commandLine().getErr().println(busy.get());
+      spec.commandLine().getErr().flush();
+      return 2;
+    }
     LogSettings.apply("text", logLevel);
     LogSettings.quietenUnstableVersionWarning();
     System.out.println("ordinal-operator sandbox: a simulation in one JVM, not a Kubernetes cluster. An embedded API server");
@@ -43,6 +53,13 @@ public final class SandboxCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       System.err.println("sandbox: " + e.getMessage());
       return 2;
+    } catch (RuntimeException e) {
+      // Someone took the port between the check and the start.
+      if (hasCause(e, java.net.BindException.class)) {
+        spec.commandLine().getErr().println(portInUseMessage(port));
+        return 2;
+      }
+      throw e;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
@@ -66,5 +83,33 @@ public final class SandboxCommand implements Callable<Integer> {
       stopped.await();
     }
     return 0;
+  }
+
+  /** One line naming the port and the flag, instead of a stack trace, when something already listens there. */
+  static Optional<String> portInUse(int port) {
+    if (port == 0) {
+      return Optional.empty();
+    }
+    try (var socket = new java.net.ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+      return Optional.empty();
+    } catch (java.io.IOException e) {
+      return Optional.of(portInUseMessage(port));
+    }
+  }
+
+  static String portInUseMessage(int port) {
+    return "sandbox: port " + port + " on 127.0.0.1 is already in use (another sandbox or API server?);"
+        + " pick another with --port N, or --port 0 for a free one";
+  }
+
+  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 }
