@@ -1,0 +1,16 @@
+package dev.ordinal.operator;
+
+import dev.ordinal.testing.Harness;
+import dev.ordinal.testing.real.RealHarness;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@link StorageLifecycleScenarios} on a real control plane, the operator running as the chart's ServiceAccount. */
+class StorageLifecycleRealTest extends StorageLifecycleScenarios {
+  @RegisterExtension
+  static final RealHarness harness = new RealHarness();
+
+  @Override
+  protected Harness harness() {
+    return harness;
+  }
+}
