@@ -99,9 +99,10 @@ always need the ClusterRole.
 - apiGroups: [""]
   resources: ["persistentvolumeclaims/status"]
   verbs: ["update"]
+# "get": fabric8 reads a revision before a merge patch (renumbering on rollback).
 - apiGroups: ["apps"]
   resources: ["controllerrevisions"]
-  verbs: ["list", "watch", "create", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
