@@ -30,7 +30,14 @@ final class UnbindableExplainer {
     // Only broken rules are counted per volume; the messages are written for the shown ones.
     PriorityQueue<Candidate> closest = new PriorityQueue<>(CLOSEST_FIRST.reversed());
     int misfits = 0;
+    // Where volumes of the claim's class exist, those are the ones a person would give it: a
+    // volume of another class is never "close", however many other rules it meets (in a shared
+    // cluster it would crowd out the volume that is actually wanted, e.g. one claimed by another).
+    boolean classExists = index.hasStorageClass(claim.storageClass());
     for (IndexedVolume volume : index.all()) {
+      if (classExists && !volume.storageClass().equals(claim.storageClass())) {
+        continue;
+      }
       // Counting stops above the worst of the 3 kept: such a volume cannot be shown.
       int limit = closest.size() == CLOSEST_SHOWN ? closest.peek().lackCount() : Integer.MAX_VALUE;
       int lackCount = fit.lackCount(volume, limit);

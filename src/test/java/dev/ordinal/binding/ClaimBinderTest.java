@@ -337,7 +337,7 @@ class ClaimBinderTest {
         .isEqualTo(
             "no PersistentVolume fits claim default/c (manual, 1Gi, [ReadWriteOnce]):"
                 + " pv-released is claimed by default/old (Released); pv-near: capacity 900Mi < 1Gi;"
-                + " pv-far: capacity 100Mi < 1Gi; 2 other PersistentVolumes fit less well");
+                + " pv-far: capacity 100Mi < 1Gi; 1 other PersistentVolume fits less well");
     assertThat(unbindable.closest().get(1).lacks()).containsExactly("capacity 900Mi < 1Gi");
   }
 
@@ -358,6 +358,23 @@ class ClaimBinderTest {
             "access modes [ReadOnlyMany] lack ReadWriteOnce",
             "volume mode Block != Filesystem",
             "labels do not match selector");
+  }
+
+  @Test
+  void explanationNamesOnlyVolumesOfTheClaimsClassWhenThereAreAny() {
+    Unbindable unbindable =
+        (Unbindable)
+            decide(
+                    volumes(
+                        pv("pv-a-other").storageClass("fast"),
+                        pv("pv-b-other").storageClass("fast"),
+                        pv("pv-c-other").storageClass("fast"),
+                        pv("pv-taken").claimRef("other", "uid-other").phase("Bound")),
+                    claim("c").toBind())
+                .get(0);
+
+    assertThat(unbindable.closest()).extracting(VolumeMismatch::volumeName).containsExactly("pv-taken");
+    assertThat(unbindable.message()).doesNotContain("pv-a-other").doesNotContain("less well");
   }
 
   @Test
