@@ -46,8 +46,10 @@ abstract class RollingUpdateScenarios {
         "[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"" + image + "\"}]");
   }
 
+  /** The pod's image, or null while it is gone (between a replacement's delete and create). */
   private static String image(Cluster c, String pod) {
-    return c.pod(pod).getSpec().getContainers().get(0).getImage();
+    var p = c.pod(pod);
+    return p == null ? null : p.getSpec().getContainers().get(0).getImage();
   }
 
   private static void awaitImages(Cluster c, String image, String... pods) {

@@ -47,7 +47,7 @@ public final class SharedControlPlane {
         ControlPlane started = ControlPlane.start(Path.of("target", "real-tier").toAbsolutePath());
         Runtime.getRuntime().addShutdownHook(new Thread(started::close, "control-plane-stop"));
         try (KubernetesClient admin = started.adminClient()) {
-          installCrd(admin, Path.of(System.getProperty("ordinal.realTier.crd", "crds/ordinalsets.ordinal.dev-v1.yml")));
+          installCrd(admin, Path.of("crds", "ordinalsets.ordinal.dev-v1.yml"));
           installChartRbac(admin);
         }
         plane = started;
