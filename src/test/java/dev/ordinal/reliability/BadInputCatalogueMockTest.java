@@ -321,7 +321,7 @@ class BadInputCatalogueMockTest {
     return (Map<String, Object>) node;
   }
 
-  private static CustomResourceDefinition loadCrd() {
+  static CustomResourceDefinition loadCrd() {
     try (InputStream in = Files.newInputStream(OperatorHarness.CRD_FILE)) {
       return new KubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
     } catch (IOException e) {
