@@ -17,7 +17,8 @@ import java.util.StringJoiner;
 /**
  * Admission of custom resources the way a Kubernetes API server does it for one CRD, for places
  * without one (the sandbox, tests): generic {@code metadata.name} checks, OpenAPI v3 schema
- * validation, then every {@code x-kubernetes-validations} CEL rule, with errors in the server's
+ * validation, the scale subresource's replicas check, then every {@code x-kubernetes-validations}
+ * CEL rule, with errors in the server's
  * wording. Like the server, CEL rules are skipped when the schema already found a wrong type, a
  * missing required field, an unsupported enum value or a too long / too large value.
  *
@@ -30,7 +31,8 @@ public final class CustomResourceValidator {
   private final Map<String, VersionValidator> versions = new LinkedHashMap<>();
   private final ObjectMapper mapper = new ObjectMapper();
 
-  private record VersionValidator(StructuralSchema schema, SchemaValidator schemaValidator, CelRuleEvaluator rules) {}
+  private record VersionValidator(StructuralSchema schema, SchemaValidator schemaValidator,
+      java.util.Optional<ScaleReplicasValidator> scale, CelRuleEvaluator rules) {}
 
   /**
    * Builds validators for every served version of {@code crd}.
@@ -50,8 +52,10 @@ public final class CustomResourceValidator {
       }
       JsonNode openApi = mapper.valueToTree(v.getSchema().getOpenAPIV3Schema());
       StructuralSchema schema = StructuralSchema.parse(openApi);
+      String replicasPath = v.getSubresources() == null || v.getSubresources().getScale() == null ? null
+          : v.getSubresources().getScale().getSpecReplicasPath();
       versions.put(v.getName(), new VersionValidator(schema, new SchemaValidator(openApi),
-          new CelRuleEvaluator(schema, cel)));
+          ScaleReplicasValidator.forPath(replicasPath), new CelRuleEvaluator(schema, cel)));
     }
   }
 
@@ -78,7 +82,9 @@ public final class CustomResourceValidator {
     VersionValidator v = version(version);
     List<FieldError> errors = new ArrayList<>(ObjectMetaValidator.validate(object));
     errors.addAll(v.schemaValidator().validate(mapper.valueToTree(object)));
-    if (errors.stream().anyMatch(CustomResourceValidator::blocksRules)) {
+    boolean blocked = errors.stream().anyMatch(CustomResourceValidator::blocksRules);
+    v.scale().flatMap(scale -> scale.validate(object)).ifPresent(errors::add);
+    if (blocked) {
       errors.add(new FieldError("<nil>", FieldError.Type.INVALID, null,
           "some validation rules were not checked because the object was invalid; correct the existing"
               + " errors to complete validation"));

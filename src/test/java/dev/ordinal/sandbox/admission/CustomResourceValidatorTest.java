@@ -194,11 +194,14 @@ public class CustomResourceValidatorTest {
   @Test
   void rejectsNegativeReplicasWithTheApiServersMessage() {
     List<FieldError> errors = VALIDATOR.validate(V, web(o -> set(o, "spec.replicas", -1)), null);
-    assertThat(errors).containsExactly(new FieldError("spec.replicas", FieldError.Type.INVALID, -1L,
-        "spec.replicas in body should be greater than or equal to 0"));
+    // the schema's minimum, then the scale subresource's own check of .spec.replicas (as kube-apiserver 1.32 answers)
+    assertThat(errors).containsExactly(
+        new FieldError("spec.replicas", FieldError.Type.INVALID, -1L, "spec.replicas in body should be greater than or equal to 0"),
+        new FieldError(".spec.replicas", FieldError.Type.INVALID, -1L, "should be a non-negative integer"));
     assertThat(VALIDATOR.toStatusMessage("OrdinalSet", "web", errors)).isEqualTo(
-        "OrdinalSet.ordinal.dev \"web\" is invalid: spec.replicas: Invalid value: -1:"
-            + " spec.replicas in body should be greater than or equal to 0");
+        "OrdinalSet.ordinal.dev \"web\" is invalid: [spec.replicas: Invalid value: -1:"
+            + " spec.replicas in body should be greater than or equal to 0,"
+            + " .spec.replicas: Invalid value: -1: should be a non-negative integer]");
   }
 
   @Test
@@ -223,6 +226,7 @@ public class CustomResourceValidatorTest {
     }), null);
     assertThat(errors).extracting(FieldError::toString).containsExactly(
         "spec.replicas: Invalid value: \"string\": spec.replicas in body must be of type integer: \"string\"",
+        ".spec.replicas: Invalid value: 0: .spec.replicas accessor error: two is of the type string, expected int64",
         "<nil>: Invalid value: \"null\": some validation rules were not checked because the object was invalid;"
             + " correct the existing errors to complete validation");
   }
@@ -262,7 +266,8 @@ public class CustomResourceValidatorTest {
     GenericKubernetesResource bad = serialization.unmarshal(WEB.replace("replicas: 2", "replicas: -3"),
         GenericKubernetesResource.class);
     assertThat(VALIDATOR.validate(bad, null)).extracting(FieldError::toString).containsExactly(
-        "spec.replicas: Invalid value: -3: spec.replicas in body should be greater than or equal to 0");
+        "spec.replicas: Invalid value: -3: spec.replicas in body should be greater than or equal to 0",
+        ".spec.replicas: Invalid value: -3: should be a non-negative integer");
     GenericKubernetesResource good = serialization.unmarshal(WEB, GenericKubernetesResource.class);
     assertThat(VALIDATOR.validate(good, null)).isEmpty();
   }
