@@ -110,6 +110,43 @@ abstract class StorageBindingScenarios {
     assertThat(c.pod("web-0").getSpec().getNodeName()).isEqualTo("sandbox-node");
   }
 
+  /**
+   * Claims first, volumes later, all at once: each claim ends on the volume our rules choose
+   * (fewest access modes, then smallest, then name), never one the cluster's PV binder would pick
+   * on its own, and the reservation is the one that holds (claimRef uid = the claim's).
+   */
+  @Test
+  void claimsCreatedBeforeTheirVolumesGetTheVolumesOurRulesChoose() {
+    Cluster c = new Cluster(harness());
+    OrdinalSet set = c.web(3);
+    set.getSpec().setPodManagementPolicy(dev.ordinal.api.v1alpha1.PodManagementPolicy.Parallel);
+    c.create(set);
+    await().atMost(Cluster.TIMEOUT).untilAsserted(() -> {
+      for (int i = 0; i < 3; i++) {
+        assertThat(c.claim("www-web-" + i)).as("www-web-" + i).isNotNull();
+      }
+    });
+    assertThat(c.claimPhase("www-web-0")).isNotEqualTo("Bound");
+    c.createPv("pv-e-rwx-1g", "1Gi", "ReadWriteOnce", "ReadWriteMany");
+    c.createPv("pv-d-5g", "5Gi");
+    c.createPv("pv-c-2g", "2Gi");
+    c.createPv("pv-b-1g", "1Gi");
+    c.createPv("pv-a-1g", "1Gi");
+    c.awaitBound("www-web-0", "www-web-1", "www-web-2");
+    c.awaitReady("web-0", "web-1", "web-2");
+    java.util.Set<String> chosen = new java.util.TreeSet<>();
+    for (int i = 0; i < 3; i++) {
+      var claim = c.claim("www-web-" + i);
+      chosen.add(claim.getSpec().getVolumeName());
+      var pv = c.client().persistentVolumes().withName(claim.getSpec().getVolumeName()).get();
+      assertThat(pv.getSpec().getClaimRef().getUid()).as("claimRef of " + pv.getMetadata().getName()).isEqualTo(claim.getMetadata().getUid());
+    }
+    // Single-mode volumes before the RWX-capable one, smallest first, then by name.
+    assertThat(chosen).containsExactly(c.pvName("pv-a-1g"), c.pvName("pv-b-1g"), c.pvName("pv-c-2g"));
+    assertThat(c.pv("pv-e-rwx-1g").getSpec().getClaimRef()).isNull();
+    assertThat(c.pv("pv-d-5g").getSpec().getClaimRef()).isNull();
+  }
+
   @Test
   void classWithAProvisionerIsLeftToDynamicProvisioning() {
     Cluster c = new Cluster(harness());
