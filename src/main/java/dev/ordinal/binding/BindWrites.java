@@ -103,6 +103,12 @@ public final class BindWrites {
         .build();
   }
 
+  /** Whether the volume's claimRef carries this claim's uid: the bind (or someone's) reached it. */
+  public static boolean isBoundTo(PersistentVolume pv, String claimUid) {
+    return pv != null && pv.getSpec() != null && pv.getSpec().getClaimRef() != null
+        && claimUid != null && claimUid.equals(pv.getSpec().getClaimRef().getUid());
+  }
+
   /** The claim's status once bound: what it actually got, which may exceed what it asked for. */
   public static PersistentVolumeClaim boundStatus(PersistentVolumeClaim claim, PersistentVolume pv) {
     Map<String, Quantity> capacity =

@@ -40,14 +40,14 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
   private final KubernetesClient client;
   private final EventRecorder events;
   private final OperatorMetrics metrics;
-  private final int maxParallel;
+  private final SlowStart slowStart;
   private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
 
   public KubernetesActionExecutor(KubernetesClient client, EventRecorder events, OperatorMetrics metrics, int maxParallel) {
     this.client = client;
     this.events = events;
     this.metrics = metrics;
-    this.maxParallel = Math.max(1, maxParallel);
+    this.slowStart = new SlowStart(maxParallel);
   }
 
   @Override
@@ -59,8 +59,10 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
     List<Action> done = Collections.synchronizedList(new ArrayList<>());
     List<Action> notDone = Collections.synchronizedList(new ArrayList<>());
     Successes successes = new Successes();
+    String key = set.namespace() + "/" + set.name();
     int index = 0;
-    int batch = 1;
+    int batch = set.isParallel() ? slowStart.first(key) : 1;
+    int reached = batch;
     boolean failed = false;
     while (index < groups.size()) {
       List<List<Action>> slice = groups.subList(index, Math.min(groups.size(), index + batch));
@@ -70,7 +72,14 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
         continue;
       }
       failed = !runBatch(set, slice, done, notDone, successes);
-      batch = Math.min(maxParallel, batch * 2);
+      if (failed) {
+        metrics.batchAborted(set.namespace(), set.name());
+      }
+      reached = batch;
+      batch = slowStart.next(batch);
+    }
+    if (set.isParallel()) {
+      slowStart.finished(key, reached, failed);
     }
     successes.report(set);
     return new ExecutionResult(done, notDone);
@@ -106,13 +115,15 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
         done.add(action);
         metrics.actionDone(action);
       } catch (KubernetesClientException e) {
-        ok = false;
         failedOrdinals.add(action.ordinal());
         notDone.add(action);
         metrics.actionFailed(action);
         if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+          // Someone else changed this ordinal's object: only this ordinal waits for fresh state;
+          // the batch and the other ordinals go on (the API is healthy).
           log.info("set {}/{}: {} lost a race (conflict), will retry from fresh state", set.namespace(), set.name(), action.describe());
         } else {
+          ok = false;
           log.warn("set {}/{}: {} failed: {}", set.namespace(), set.name(), action.describe(), e.getMessage());
           setEvent(set, EventNote.Type.Warning, failedReason(action), action.describe() + " failed: " + e.getMessage());
         }
@@ -138,7 +149,13 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
     String name = a.claim().getMetadata().getName();
     PersistentVolume reserved = null;
     if (a.reserve().isPresent()) {
-      reserved = client.persistentVolumes().resource(a.reserve().get()).update();
+      PersistentVolume reserve = a.reserve().get();
+      String volumeName = reserve.getMetadata().getName();
+      reserved = ClusterDidIt.writeOrAdopt(() -> client.persistentVolumes().resource(reserve).update(),
+          () -> client.persistentVolumes().withName(volumeName).get(),
+          pv -> pv.getSpec().getClaimRef() != null && name.equals(pv.getSpec().getClaimRef().getName())
+              && set.namespace().equals(pv.getSpec().getClaimRef().getNamespace()),
+          "volume " + volumeName + " reservation");
       log.info("set {}/{}: reserved volume {} for claim {}", set.namespace(), set.name(), reserved.getMetadata().getName(), name);
     }
     PersistentVolumeClaim[] created = new PersistentVolumeClaim[1];
@@ -165,7 +182,10 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
 
   /** Reserve first (claimRef with the claim's uid), then finish as the PV controller would. */
   private void bindClaim(SetDefinition set, Action.BindClaim a) {
-    PersistentVolume reserved = client.persistentVolumes().resource(a.volume()).update();
+    String volumeName = a.volume().getMetadata().getName();
+    PersistentVolume reserved = ClusterDidIt.writeOrAdopt(() -> client.persistentVolumes().resource(a.volume()).update(),
+        () -> client.persistentVolumes().withName(volumeName).get(),
+        pv -> dev.ordinal.binding.BindWrites.isBoundTo(pv, a.claim().getMetadata().getUid()), "volume " + volumeName + " reservation");
     log.info("set {}/{}: reserved volume {} for claim {}", set.namespace(), set.name(), reserved.getMetadata().getName(), a.claim().getMetadata().getName());
     completeBind(set, a.claim(), reserved);
   }
@@ -177,22 +197,40 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
    * declares the claim Lost.
    */
   private void completeBind(SetDefinition set, PersistentVolumeClaim claim, PersistentVolume volume) {
-    PersistentVolume bound = BindWrites.bound(volume, claim);
+    String volumeName = volume.getMetadata().getName();
+    String claimName = claim.getMetadata().getName();
+    String claimUid = claim.getMetadata().getUid();
+    var volumes = client.persistentVolumes();
+    var claims = client.persistentVolumeClaims().inNamespace(set.namespace());
+    // The cluster's PV binder completes a pre-bound pair too, and often first: each step that it
+    // already did (seen in a fresh read after our 409) counts as done, and we go on from there.
     PersistentVolume written = volume;
-    if (!java.util.Objects.equals(bound.getSpec().getClaimRef(), volume.getSpec().getClaimRef())) {
-      written = client.persistentVolumes().resource(bound).update();
+    if (!java.util.Objects.equals(BindWrites.bound(volume, claim).getSpec().getClaimRef(), volume.getSpec().getClaimRef())) {
+      written = ClusterDidIt.writeOrAdopt(() -> volumes.resource(BindWrites.bound(volume, claim)).update(),
+          () -> volumes.withName(volumeName).get(), pv -> BindWrites.isBoundTo(pv, claimUid), "volume " + volumeName + " claimRef");
     }
     if (written.getStatus() == null || !"Bound".equals(written.getStatus().getPhase())) {
-      bound.getMetadata().setResourceVersion(written.getMetadata().getResourceVersion());
-      written = client.persistentVolumes().resource(bound).updateStatus();
+      PersistentVolume bound = BindWrites.bound(written, claim);
+      written = ClusterDidIt.writeOrAdopt(() -> volumes.resource(bound).updateStatus(),
+          () -> volumes.withName(volumeName).get(),
+          pv -> BindWrites.isBoundTo(pv, claimUid) && pv.getStatus() != null && "Bound".equals(pv.getStatus().getPhase()),
+          "volume " + volumeName + " phase");
     }
     PersistentVolumeClaim pointed = claim;
     if (!"yes".equals(annotation(claim, dev.ordinal.naming.Labels.BIND_COMPLETED))) {
-      pointed = client.persistentVolumeClaims().inNamespace(set.namespace())
-          .resource(BindWrites.pointedAt(claim, volume.getMetadata().getName())).update();
+      pointed = ClusterDidIt.writeOrAdopt(() -> claims.resource(BindWrites.pointedAt(claim, volumeName)).update(),
+          () -> claims.withName(claimName).get(),
+          c -> c != null && claimUid.equals(c.getMetadata().getUid()) && volumeName.equals(c.getSpec().getVolumeName())
+              && "yes".equals(annotation(c, dev.ordinal.naming.Labels.BIND_COMPLETED)),
+          "claim " + claimName + " bind-completed");
     }
     if (pointed.getStatus() == null || !"Bound".equals(pointed.getStatus().getPhase())) {
-      client.persistentVolumeClaims().inNamespace(set.namespace()).resource(BindWrites.boundStatus(pointed, written)).updateStatus();
+      PersistentVolumeClaim toMark = pointed;
+      PersistentVolume source = written;
+      ClusterDidIt.writeOrAdopt(() -> claims.resource(BindWrites.boundStatus(toMark, source)).updateStatus(),
+          () -> claims.withName(claimName).get(),
+          c -> c != null && claimUid.equals(c.getMetadata().getUid()) && c.getStatus() != null && "Bound".equals(c.getStatus().getPhase()),
+          "claim " + claimName + " phase");
     }
     metrics.claimBound(set, claim);
     log.info("set {}/{}: claim {} is Bound to volume {}", set.namespace(), set.name(), claim.getMetadata().getName(), volume.getMetadata().getName());

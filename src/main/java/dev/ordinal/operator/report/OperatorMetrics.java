@@ -42,6 +42,12 @@ public final class OperatorMetrics {
   }
 
   /** Bind latency: from the claim's creation to the moment the operator completed its bind. */
+  /** A slow-start batch of a Parallel set stopped the rest of its pass (an API failure, not a conflict). */
+  public void batchAborted(String namespace, String set) {
+    Counter.builder("ordinal_executor_batches_aborted_total").description("Slow-start batches that stopped the rest of a pass")
+        .tags("namespace", namespace, "set", set).register(registry).increment();
+  }
+
   public void claimBound(SetDefinition set, PersistentVolumeClaim claim) {
     String created = claim.getMetadata().getCreationTimestamp();
     if (created == null) {
