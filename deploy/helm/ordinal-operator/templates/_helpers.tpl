@@ -110,9 +110,10 @@ always need the ClusterRole.
 
 {{- define "ordinal-operator.rules.clusterScoped" -}}
 # Never "create" or "delete": the operator only binds and releases existing volumes.
+# "get": after a conflict, a fresh read tells whether the cluster's PV binder already did the step.
 - apiGroups: [""]
   resources: ["persistentvolumes"]
-  verbs: ["list", "watch", "update"]
+  verbs: ["get", "list", "watch", "update"]
 - apiGroups: [""]
   resources: ["persistentvolumes/status"]
   verbs: ["update"]

@@ -43,6 +43,10 @@ class RbacMatchesRequestsMockTest {
   static final Map<String, String> GRANTED_BUT_UNUSED = new TreeMap<>(Map.ofEntries(
       Map.entry("apps/controllerrevisions:delete",
           "history trimming (revisionHistoryLimit): exercised by RollingUpdateMockTest, not by this scenario"),
+      Map.entry("apps/controllerrevisions:get",
+          "fabric8 reads a revision before the merge patch that renumbers it on rollback: RollingUpdateRealTest, where a real API server enforces it"),
+      Map.entry("core/persistentvolumes:get",
+          "the fresh read after a conflict with the cluster's PV binder (ClusterDidIt): the mock has no binder, the real tier does"),
       Map.entry("apps/controllerrevisions:patch",
           "renumbering a revision on rollback: exercised by RollingUpdateMockTest, not by this scenario"),
       Map.entry("coordination.k8s.io/leases:update",
