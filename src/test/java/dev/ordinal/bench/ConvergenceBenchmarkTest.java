@@ -318,7 +318,7 @@ class ConvergenceBenchmarkTest {
         .withRequestRetryBackoffLimit(0).build();
   }
 
-  private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> ResourceEventHandler<T> tracker(Set<String> set, Predicate<T> matches) {
+  static <T extends io.fabric8.kubernetes.api.model.HasMetadata> ResourceEventHandler<T> tracker(Set<String> set, Predicate<T> matches) {
     return new ResourceEventHandler<>() {
       public void onAdd(T o) {
         update(o);
@@ -342,31 +342,31 @@ class ConvergenceBenchmarkTest {
     };
   }
 
-  private static boolean isReady(Pod p) {
+  static boolean isReady(Pod p) {
     return p.getStatus() != null && "Running".equals(p.getStatus().getPhase()) && p.getStatus().getConditions() != null
         && p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  private static long writes(Map<String, Long> counts) {
+  static long writes(Map<String, Long> counts) {
     return counts.entrySet().stream().filter(e -> OperatorRequestMeter.isWrite(e.getKey())).mapToLong(Map.Entry::getValue).sum();
   }
 
-  private static String secs(long nanos) {
+  static String secs(long nanos) {
     return String.format("%.2f s", nanos / 1e9);
   }
 
-  private static void gc() throws InterruptedException {
+  static void gc() throws InterruptedException {
     for (int i = 0; i < 3; i++) {
       System.gc();
       Thread.sleep(100);
     }
   }
 
-  private static long heapUsed() {
+  static long heapUsed() {
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
-  private static long rssBytes() {
+  static long rssBytes() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("VmRSS:")) {
@@ -379,7 +379,7 @@ class ConvergenceBenchmarkTest {
     return -1;
   }
 
-  private static long processCpuNanos() {
+  static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 

@@ -1,0 +1,240 @@
+package dev.ordinal.bench;
+
+import static dev.ordinal.bench.ConvergenceBenchmarkTest.gc;
+import static dev.ordinal.bench.ConvergenceBenchmarkTest.heapUsed;
+import static dev.ordinal.bench.ConvergenceBenchmarkTest.isReady;
+import static dev.ordinal.bench.ConvergenceBenchmarkTest.mib;
+import static dev.ordinal.bench.ConvergenceBenchmarkTest.rssBytes;
+import static dev.ordinal.bench.ConvergenceBenchmarkTest.secs;
+import static dev.ordinal.bench.ConvergenceBenchmarkTest.tracker;
+import static dev.ordinal.bench.ConvergenceBenchmarkTest.writes;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.ordinal.api.v1alpha1.OrdinalSet;
+import dev.ordinal.api.v1alpha1.PodManagementPolicy;
+import dev.ordinal.operator.OrdinalOperator;
+import dev.ordinal.operator.config.OperatorConfig;
+import dev.ordinal.sandbox.KubeletSimulator;
+import dev.ordinal.testing.Fixtures;
+import dev.ordinal.testing.real.ControlPlane;
+import dev.ordinal.testing.real.SharedControlPlane;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The convergence benchmark on a real control plane, beside the cluster's own PV binder: one set
+ * of N replicas with N static PVs (Parallel by default), the operator as the chart's
+ * ServiceAccount. Prints a table: milestones, writes per replica (the operator's, the kubelet
+ * simulator's, and everyone else's, i.e. the cluster's controllers, from kube-apiserver's own
+ * request counts), 409s by verb and resource, batches aborted, requests per second, steady-state
+ * writes, memory. Skipped unless {@code -Dordinal.bench=true}.
+ *
+ * <pre>
+ * ./mvnw -B test -Dtest=RealConvergenceBenchmarkTest -Dordinal.bench=true -Dordinal.bench.replicas=1000
+ * </pre>
+ *
+ * Properties as {@link ConvergenceBenchmarkTest}'s, plus {@code ordinal.bench.policy}
+ * (Parallel or OrderedReady, default Parallel). See docs/benchmarks.md.
+ */
+class RealConvergenceBenchmarkTest {
+  private static final int KUBELET_WORKERS = Integer.getInteger("ordinal.bench.kubeletWorkers", 8);
+
+  @Test
+  void convergenceBesideTheClustersBinder() throws Exception {
+    assumeTrue(Boolean.getBoolean("ordinal.bench"), "benchmark: run with -Dordinal.bench=true");
+    ControlPlane plane;
+    try {
+      plane = SharedControlPlane.get();
+    } catch (ControlPlane.Unavailable e) {
+      assumeTrue(false, "no real control plane: " + e.getMessage());
+      return;
+    }
+    int[] sizes = Arrays.stream(System.getProperty("ordinal.bench.replicas", "1000").split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt).toArray();
+    PodManagementPolicy policy = PodManagementPolicy.valueOf(System.getProperty("ordinal.bench.policy", "Parallel"));
+    Duration steady = Duration.ofSeconds(Integer.getInteger("ordinal.bench.steady", 30));
+    Duration timeout = Duration.ofSeconds(Integer.getInteger("ordinal.bench.timeout", 1800));
+    StringBuilder report = new StringBuilder("real control plane v" + plane.version() + " (kube-apiserver, etcd, kube-controller-manager with the PV binder); "
+        + Runtime.getRuntime().availableProcessors() + " cores, load average at start "
+        + String.format("%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
+        + "; kubelet simulator workers " + KUBELET_WORKERS + "\n\n");
+    int run = 0;
+    for (int n : sizes) {
+      String table = new Run(plane, n, policy, steady, timeout, "b" + (++run) + "-" + System.currentTimeMillis() % 100000).execute();
+      System.out.println(table);
+      report.append(table).append('\n');
+    }
+    Path out = Path.of("target", "bench", "real-convergence-" + Instant.now().toString().replace(':', '-') + ".md");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, report);
+    System.out.println(report);
+    System.out.println("written to " + out);
+  }
+
+  private record Run(ControlPlane plane, int n, PodManagementPolicy policy, Duration steady, Duration timeout, String ns) {
+    String execute() throws Exception {
+      Map<String, String> rows = new LinkedHashMap<>();
+      Set<String> readyPods = ConcurrentHashMap.newKeySet();
+      Set<String> createdPods = ConcurrentHashMap.newKeySet();
+      Set<String> boundClaims = ConcurrentHashMap.newKeySet();
+      try (KubernetesClient admin = plane.adminClient()) {
+        SharedControlPlane.ensureNamespace(admin, ns);
+        String cls = "bench-" + ns;
+        admin.storage().v1().storageClasses().resource(Fixtures.storageClass(cls, "kubernetes.io/no-provisioner", "Immediate", false)).create();
+        long t = System.nanoTime();
+        createVolumes(admin, cls);
+        rows.put("setup: " + n + " PVs created", secs(System.nanoTime() - t));
+        List<SharedIndexInformer<?>> watchers = new ArrayList<>();
+        watchers.add(admin.persistentVolumeClaims().inNamespace(ns).inform(tracker(boundClaims,
+            c -> c.getStatus() != null && "Bound".equals(c.getStatus().getPhase()))));
+        watchers.add(admin.pods().inNamespace(ns).inform(tracker(readyPods, ConvergenceBenchmarkTest::isReady)));
+        watchers.add(admin.pods().inNamespace(ns).inform(tracker(createdPods, p -> true)));
+
+        OperatorRequestMeter kubeletMeter = new OperatorRequestMeter();
+        KubernetesClient kubeletClient = new KubernetesClientBuilder().withConfig(plane.adminConfig())
+            .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("bench-kubelet", kubeletMeter)).build();
+        KubeletSimulator kubelet = new KubeletSimulator(kubeletClient, KubeletSimulator.NODE_NAME, Instant::now, KUBELET_WORKERS).start();
+
+        OperatorRequestMeter meter = new OperatorRequestMeter();
+        KubernetesClient operatorClient = new KubernetesClientBuilder()
+            .withConfig(plane.tokenConfig(SharedControlPlane.serviceAccountToken(admin)))
+            .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("bench-meter", meter)).build();
+        gc();
+        long heapBefore = heapUsed();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        long startCreate = System.nanoTime();
+        OrdinalOperator operator = OrdinalOperator.create(operatorClient, OperatorConfig.local(Set.of(ns)), registry, Instant::now);
+        operator.start();
+        while (!operator.isReady()) {
+          Thread.sleep(5);
+        }
+        rows.put("operator ready (create+start -> isReady)", secs(System.nanoTime() - startCreate));
+        meter.reset();
+        kubeletMeter.reset();
+        ApiServerRequestCounts serverBefore = ApiServerRequestCounts.scrape(admin);
+
+        long t0 = System.nanoTime();
+        OrdinalSet set = Fixtures.set(ns, "bench", n, cls, "1Gi");
+        set.getSpec().setPodManagementPolicy(policy);
+        admin.resources(OrdinalSet.class).inNamespace(ns).resource(set).create();
+        long first = -1;
+        long allCreated = -1;
+        long bound = -1;
+        long ready = -1;
+        long deadline = t0 + timeout.toNanos();
+        long lastPrint = t0;
+        while ((bound < 0 || ready < 0) && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+          long now = System.nanoTime();
+          if (first < 0 && !createdPods.isEmpty()) {
+            first = now - t0;
+          }
+          if (allCreated < 0 && createdPods.size() >= n) {
+            allCreated = now - t0;
+          }
+          if (bound < 0 && boundClaims.size() >= n) {
+            bound = now - t0;
+          }
+          if (ready < 0 && readyPods.size() >= n) {
+            ready = now - t0;
+          }
+          if (now - lastPrint > 10_000_000_000L) {
+            lastPrint = now;
+            System.out.printf("  [%d replicas, %.0f s] pods created %d, claims Bound %d, pods Ready %d%n", n, (now - t0) / 1e9,
+                createdPods.size(), boundClaims.size(), readyPods.size());
+          }
+        }
+        long wall = System.nanoTime() - t0;
+        // Let in-flight writes of the binder land before counting.
+        Thread.sleep(1000);
+        ApiServerRequestCounts server = ApiServerRequestCounts.scrape(admin).minus(serverBefore);
+        OperatorRequestMeter.Window operatorWindow = meter.reset();
+        OperatorRequestMeter.Window kubeletWindow = kubeletMeter.reset();
+        Thread.sleep(steady.toMillis());
+        OperatorRequestMeter.Window steadyWindow = meter.reset();
+
+        gc();
+        long heapAll = heapUsed();
+        long rss = rssBytes();
+        operator.close();
+        gc();
+        long heapWithout = heapUsed();
+
+        long operatorWrites = writes(OperatorRequestMeter.counts(operatorWindow));
+        long kubeletWrites = writes(OperatorRequestMeter.counts(kubeletWindow));
+        long allWrites = server.writes();
+        // what neither the operator nor the kubelet simulator wrote: the cluster's controllers (PV binder, ...) and the set's own create
+        long clusterWrites = allWrites - operatorWrites - kubeletWrites - 1;
+        String title = "### " + n + " replicas, " + policy + (bound >= 0 && ready >= 0 ? "" : " -- DID NOT CONVERGE within " + timeout);
+        rows.put("first pod", first < 0 ? "no" : secs(first));
+        rows.put("all pods created", allCreated < 0 ? "no (" + createdPods.size() + "/" + n + ")" : secs(allCreated));
+        rows.put("all claims Bound", bound < 0 ? "no (" + boundClaims.size() + "/" + n + ")" : secs(bound));
+        rows.put("all pods Ready", ready < 0 ? "no (" + readyPods.size() + "/" + n + ")" : secs(ready));
+        rows.put("writes per replica: operator + cluster controllers", String.format("%.2f  (operator %.2f, cluster %.2f)",
+            (operatorWrites + clusterWrites) / (double) n, operatorWrites / (double) n, clusterWrites / (double) n));
+        rows.put("writes per replica: kubelet simulator", String.format("%.2f", kubeletWrites / (double) n));
+        OperatorRequestMeter.counts(operatorWindow).forEach((k, v) -> {
+          if (OperatorRequestMeter.isWrite(k)) {
+            rows.put("  operator " + k + " (per replica)", String.format("%.3f  (%d)", v / (double) n, v));
+          }
+        });
+        rows.put("409 answers (all clients), by verb and resource", server.conflicts().isEmpty() ? "none" : server.conflicts().toString());
+        rows.put("slow-start batches aborted", String.format("%.0f", registry.find("ordinal_executor_batches_aborted_total").counters().stream()
+            .mapToDouble(c -> c.count()).sum()));
+        rows.put("requests per second at the API server (all clients)", String.format("%.0f", server.total() / (wall / 1e9)));
+        rows.put("steady state " + steady.toSeconds() + " s: operator writes", Long.toString(writes(OperatorRequestMeter.counts(steadyWindow))));
+        rows.put("operator heap share after GC (all - after stop)", mib(heapAll - heapWithout));
+        rows.put("heap used after GC before the operator started", mib(heapBefore));
+        rows.put("RSS of the test JVM (operator + kubelet simulator + test informers)", mib(rss));
+        kubelet.close();
+        kubeletClient.close();
+        operatorClient.close();
+        watchers.forEach(SharedIndexInformer::close);
+        SharedControlPlane.retireNamespace(admin, ns);
+        StringBuilder sb = new StringBuilder(title).append("\n\n| measure | value |\n|---|---|\n");
+        rows.forEach((k, v) -> sb.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        return sb.toString();
+      }
+    }
+
+    private void createVolumes(KubernetesClient admin, String cls) throws Exception {
+      ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+      Semaphore permits = new Semaphore(32);
+      try {
+        for (int i = 0; i < n; i++) {
+          PersistentVolume pv = Fixtures.pv(String.format("%s-pv-%05d", ns, i), "1Gi", cls, "ReadWriteOnce");
+          permits.acquire();
+          pool.execute(() -> {
+            try {
+              admin.persistentVolumes().resource(pv).create();
+            } finally {
+              permits.release();
+            }
+          });
+        }
+      } finally {
+        pool.shutdown();
+        pool.awaitTermination(30, java.util.concurrent.TimeUnit.MINUTES);
+      }
+    }
+  }
+}
