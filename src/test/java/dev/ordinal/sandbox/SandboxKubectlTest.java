@@ -176,8 +176,9 @@ class SandboxKubectlTest {
         """);
     Kubectl.Result r = kubectl.run("apply", "-f", bad.toString());
     assertThat(r.exit()).as(r.toString()).isNotZero();
-    assertThat(r.err()).contains("The OrdinalSet \"bad\" is invalid: spec.replicas: Invalid value: -1: ")
-        .contains("greater than or equal to 0");
+    // kube-apiserver 1.32's own words: the schema's minimum, then the scale subresource's check
+    assertThat(r.err()).contains("The OrdinalSet \"bad\" is invalid: [spec.replicas: Invalid value: -1: "
+        + "spec.replicas in body should be greater than or equal to 0, .spec.replicas: Invalid value: -1: should be a non-negative integer]");
     assertThat(kubectl.run("get", "ordinalset", "bad").err()).contains("NotFound");
   }
 
