@@ -429,7 +429,14 @@ class FaultInjectionMockTest {
         changeSpec(() -> setImage(img), () -> image = img);
       }
       if (onDelete) {
-        // OnDelete replaces nothing by itself (design.md 3.5): the user deletes what runs the broken image.
+        // OnDelete replaces nothing by itself (design.md 3.5): the user deletes what runs the broken image,
+        // once the operator has seen the new template: a pod deleted earlier may be recreated from the
+        // set's previous generation still in the operator's cache (seed 2 on a loaded machine), and an
+        // OnDelete set keeps it.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+          OrdinalSet s = c.set(SET);
+          return s.getStatus() != null && Objects.equals(s.getStatus().getObservedGeneration(), s.getMetadata().getGeneration());
+        });
         for (Pod p : c.client().pods().inNamespace(ns).list().getItems()) {
           if (BROKEN_IMAGE.equals(p.getSpec().getContainers().get(0).getImage())) {
             note("delete pod " + p.getMetadata().getName() + " (OnDelete, broken image)");
