@@ -82,10 +82,27 @@ public final class OrdinalPlanner {
       actions.addAll(claimActions);
       actions.addAll(resizing.actions());
       actions.addAll(podActions);
-      actions.addAll(ownerActions);
+      actions.addAll(withoutClaimsCondemnedNow(ownerActions));
       actions.addAll(scaleDownActions);
       actions.addAll(rolloutActions);
       return new OrdinalPlan(actions, events, waits, stuck, storageProblems, requeueAfter, resizing.refusals(), resizing.progress());
+    }
+
+    /**
+     * The owner writes for claims whose pod this plan condemns are the condemning ones (the pod
+     * alone owns them): a second write to the same claim at the same resourceVersion would only
+     * meet a conflict and hold back the pod's deletion.
+     */
+    private List<Action> withoutClaimsCondemnedNow(List<Action> ownerActions) {
+      java.util.Set<String> condemned = new java.util.HashSet<>();
+      scaleDownActions.forEach(a -> {
+        if (a instanceof Action.SetClaimOwners s) {
+          condemned.add(s.claimName());
+        }
+      });
+      return ownerActions.stream()
+          .filter(a -> !(a instanceof Action.SetClaimOwners s && condemned.contains(s.claimName())))
+          .toList();
     }
 
     /**
@@ -155,7 +172,9 @@ public final class OrdinalPlanner {
         if (pod == null) {
           Optional<String> heldClaim = ClaimRetention.claimHeldByOldPod(state, ordinal);
           if (heldClaim.isPresent()) {
-            waits.add("claim " + heldClaim.get() + " is still owned by a deleted pod; " + podName(ordinal) + " waits for it to be released");
+            // ClaimRetention.ownerActions takes it back in this plan; the pod follows once that is seen.
+            waits.add("claim " + heldClaim.get() + " is still owned by a deleted pod; taking it back before "
+                + podName(ordinal) + " is created on it");
             blocked = true;
             continue;
           }

@@ -227,17 +227,41 @@ final class ClusterModel {
     }
   }
 
-  /** A terminating pod is gone; the garbage collector deletes claims it owned. */
+  /** A terminating pod is gone; the garbage collector acts on its dependents later ({@link #collectGarbage}). */
   void finishTermination(String name, SetDefinition def) {
-    Pod pod = pods.remove(name);
+    pods.remove(name);
+  }
+
+  /**
+   * One pass of the cluster's garbage collector, as kube-controller-manager's: an owner is
+   * identified by uid (a new pod of the same name does not keep the old one's dependents); a claim
+   * all of whose owners are gone is deleted; a claim with a live owner keeps it and loses the
+   * dangling ones.
+   */
+  void collectGarbage(SetDefinition def) {
+    java.util.Set<String> live = new java.util.HashSet<>();
+    live.add(set.getMetadata().getUid());
+    pods.values().forEach(p -> live.add(p.getMetadata().getUid()));
     for (PersistentVolumeClaim claim : List.copyOf(claims.values())) {
       var refs = claim.getMetadata().getOwnerReferences();
-      if (refs != null && refs.stream().anyMatch(r -> pod.getMetadata().getUid().equals(r.getUid()))) {
-        int ordinal = OrdinalNames.ordinalOf(def.name(), name).orElseThrow();
-        collected.add(claim.getMetadata().getName() + " with pod " + name + (def.inRange(ordinal) ? " (ordinal desired)" : ""));
-        claims.put(claim.getMetadata().getName(), new PersistentVolumeClaimBuilder(claim)
-            .editMetadata().withDeletionTimestamp(now.toString()).withResourceVersion(nextVersion()).endMetadata().build());
+      if (refs == null || refs.isEmpty() || claim.getMetadata().getDeletionTimestamp() != null) {
+        continue;
       }
+      List<io.fabric8.kubernetes.api.model.OwnerReference> solid = refs.stream().filter(r -> live.contains(r.getUid())).toList();
+      if (solid.size() == refs.size()) {
+        continue;
+      }
+      if (!solid.isEmpty()) {
+        claims.put(claim.getMetadata().getName(), new PersistentVolumeClaimBuilder(claim)
+            .editMetadata().withOwnerReferences(new ArrayList<>(solid)).withResourceVersion(nextVersion()).endMetadata().build());
+        continue;
+      }
+      String owners = refs.stream().map(r -> r.getKind() + "/" + r.getName()).toList().toString();
+      var ordinal = OrdinalNames.ordinalOf(def.name(), claim.getMetadata().getName().substring(claim.getMetadata().getName().indexOf('-') + 1));
+      collected.add(claim.getMetadata().getName() + " with owners " + owners
+          + (ordinal.isPresent() && def.inRange(ordinal.getAsInt()) ? " (ordinal desired)" : ""));
+      claims.put(claim.getMetadata().getName(), new PersistentVolumeClaimBuilder(claim)
+          .editMetadata().withDeletionTimestamp(now.toString()).withResourceVersion(nextVersion()).endMetadata().build());
     }
   }
 

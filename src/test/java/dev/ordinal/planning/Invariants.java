@@ -107,6 +107,9 @@ final class Invariants {
         assertThat(set.whenScaled()).as("a pod made owner of %s without whenScaled Delete", a.claimName()).isEqualTo(RetentionPolicyType.Delete);
         assertThat(set.inRange(a.ordinal())).as("a pod made owner of %s although its ordinal is desired", a.claimName()).isFalse();
         assertThat(ref.getName()).isEqualTo(OrdinalNames.podName(set.name(), a.ordinal()));
+        assertThat(a.owners()).as("the condemned pod must own %s alone: a live set owner beside it keeps the claim"
+            + " after the pod is gone (the collector strips the dangling pod owner instead)", a.claimName())
+            .noneMatch(r -> set.uid().equals(r.getUid()));
       } else if (set.uid().equals(ref.getUid())) {
         assertThat(set.whenDeleted()).as("the set made owner of %s without whenDeleted Delete", a.claimName()).isEqualTo(RetentionPolicyType.Delete);
         assertThat(ref.getController()).as("the set must own, never control, claim %s", a.claimName()).isNotEqualTo(Boolean.TRUE);

@@ -108,8 +108,9 @@ class OrdinalPlannerTest {
             web(1).withBoundClaim(0).claimsDeleting(0), List.of()),
         arguments("OrderedReady creates nothing above an ordinal whose claim is being deleted",
             web(2).withBoundClaim(0).claimsDeleting(0), List.of()),
-        arguments("a claim still owned by an old pod blocks its ordinal (whenScaled Delete)",
-            web(1).retention(Retain, Delete).withBoundClaim(0).claimsOwnedBy(0, oldPodOwns(0)), List.of()),
+        arguments("a claim still owned by a deleted pod is taken back first, its pod waits for that (whenScaled Delete)",
+            web(1).retention(Retain, Delete).withBoundClaim(0).claimsOwnedBy(0, oldPodOwns(0)),
+            List.of("set owners of claim www-web-0 to []")),
         arguments("a Pending claim with a fitting volume is bound to it",
             web(1).withPod(0, "Pending", false).withPendingClaim(0).withVolume(Fixtures.pv("pv-a", "1Gi", "manual")),
             List.of("bind claim www-web-0 to volume pv-a")),
@@ -123,13 +124,16 @@ class OrdinalPlannerTest {
         arguments("whenScaled Delete: the condemned pod owns its claim before it is deleted",
             web(1).retention(Retain, Delete).healthy(0, 1),
             List.of("set owners of claim www-web-1 to [Pod/web-1]", "delete pod web-1 (scale down)")),
-        arguments("whenScaled Delete keeps the set as owner under whenDeleted Delete",
+        arguments("whenScaled Delete under whenDeleted Delete: the condemned pod alone owns its claim (a live set owner would keep it)",
             web(1).retention(Delete, Delete).healthy(0, 1),
-            List.of("set owners of claim www-web-1 to [OrdinalSet/web, Pod/web-1]", "delete pod web-1 (scale down)")),
+            List.of("set owners of claim www-web-1 to [Pod/web-1]", "delete pod web-1 (scale down)")),
         arguments("whenScaled Delete: owners already in place are not rewritten while the condemned pod terminates",
-            web(1).retention(Delete, Delete).healthy(0, 1).terminating(1)
-                .claimsOwnedBy(1, OwnerRefs.setOwnsClaim("web", SET_UID), podOwns(1)),
+            web(1).retention(Delete, Delete).healthy(0, 1).terminating(1).claimsOwnedBy(1, podOwns(1)),
             List.of()),
+        arguments("whenScaled Delete: a scaled-away claim owned by the set beside its pod loses the set (left so by earlier versions)",
+            web(1).retention(Delete, Delete).healthy(0).withBoundClaim(1)
+                .claimsOwnedBy(1, OwnerRefs.setOwnsClaim("web", SET_UID), oldPodOwns(1)),
+            List.of("set owners of claim www-web-1 to [Pod/web-1]")),
         arguments("a desired ordinal's claim loses a pod owner left by an interrupted scale-down (else the GC deletes it with the pod)",
             web(2).retention(Retain, Delete).healthy(0, 1).claimsOwnedBy(1, podOwns(1)),
             List.of("set owners of claim www-web-1 to []")),
@@ -306,5 +310,81 @@ class OrdinalPlannerTest {
         .anySatisfy(w -> assertThat(w).contains("www-web-0").contains("being deleted"));
     assertThat(plan(web(1).retention(Retain, Delete).withBoundClaim(0).claimsOwnedBy(0, oldPodOwns(0))).waits())
         .anySatisfy(w -> assertThat(w).contains("www-web-0").contains("owned by a deleted pod"));
+  }
+
+  // ---- claim ownership takeover (KEP-1847; issue 13, fault seed 90) ----
+
+  private static Action.SetClaimOwners onlyOwnerWrite(OrdinalPlan plan) {
+    assertThat(plan.actions()).singleElement().isInstanceOf(Action.SetClaimOwners.class);
+    return (Action.SetClaimOwners) plan.actions().get(0);
+  }
+
+  @Test
+  void claimStillOwnedByADeletedPodIsTakenBackWhenTheOrdinalIsWantedAgain() {
+    // scale 3 -> 1 -> 5 before the garbage collector deleted www-web-1, which the condemned web-1 owned
+    OrdinalPlan plan = plan(web(5).retention(Delete, Delete).healthy(0).withBoundClaim(1).claimsOwnedBy(1, oldPodOwns(1)));
+
+    Action.SetClaimOwners takeBack = onlyOwnerWrite(plan);
+    assertThat(takeBack.claimName()).isEqualTo("www-web-1");
+    assertThat(takeBack.owners()).as("the stale pod owner goes, the set's retention owner comes")
+        .singleElement().satisfies(ref -> {
+          assertThat(ref.getUid()).isEqualTo(SET_UID);
+          assertThat(ref.getController()).isNotEqualTo(Boolean.TRUE);
+        });
+    assertThat(takeBack.resourceVersion()).as("guarded: if the collector deleted the claim meanwhile, the write fails").isNotNull();
+    assertThat(plan.waits()).anySatisfy(w -> assertThat(w).contains("www-web-1").contains("taking it back").contains("web-1"));
+  }
+
+  @Test
+  void claimTakenBackUnderWhenDeletedRetainIsLeftWithoutOwners() {
+    OrdinalPlan plan = plan(web(2).retention(Retain, Delete).healthy(0).withBoundClaim(1).claimsOwnedBy(1, oldPodOwns(1)));
+
+    assertThat(onlyOwnerWrite(plan).owners()).isEmpty();
+  }
+
+  @Test
+  void claimTakenBackIsReusedByItsRecreatedPod() {
+    OrdinalPlan plan = plan(web(2).retention(Delete, Delete).healthy(0).withBoundClaim(1)
+        .claimsOwnedBy(1, OwnerRefs.setOwnsClaim("web", SET_UID)));
+
+    assertThat(described(plan)).containsExactly("create pod web-1");
+  }
+
+  @Test
+  void claimTheCollectorDeletedFirstIsCreatedAnewForTheWantedOrdinal() {
+    assertThat(described(plan(web(2).retention(Delete, Delete).healthy(0).withBoundClaim(1)
+        .claimsOwnedBy(1, oldPodOwns(1)).claimsDeleting(1))))
+        .as("while the collector's delete is in progress the ordinal waits for the claim to be gone")
+        .isEmpty();
+    assertThat(described(plan(web(2).retention(Delete, Delete).healthy(0))))
+        .containsExactly("create claim www-web-1", "create pod web-1");
+  }
+
+  @Test
+  void claimOwnedByADeletedPodWhileANewPodOfTheSameNameRunsIsTakenBack() {
+    // owners are told apart by uid: the reference names web-1, but a web-1 that no longer exists
+    OrdinalPlan plan = plan(web(2).retention(Delete, Delete).healthy(0, 1)
+        .claimsOwnedBy(1, OwnerRefs.setOwnsClaim("web", SET_UID), oldPodOwns(1)));
+
+    assertThat(onlyOwnerWrite(plan).owners()).extracting(OwnerReference::getUid).containsExactly(SET_UID);
+  }
+
+  @Test
+  void claimOfAWantedOrdinalWhosePodIsStillTerminatingIsTakenBack() {
+    OrdinalPlan plan = plan(web(2).retention(Retain, Delete).healthy(0, 1).terminating(1).claimsOwnedBy(1, podOwns(1)));
+
+    assertThat(onlyOwnerWrite(plan).owners()).isEmpty();
+  }
+
+  @Test
+  void condemningAPodWritesItsClaimsOwnersOnceEvenWhenTheyWereAlsoOutOfPolicy() {
+    // www-web-1 names an older web-1 and the set: both the retention pass and the condemning pass
+    // would rewrite it; two writes at one resourceVersion would conflict and hold back the deletion
+    OrdinalPlan plan = plan(web(1).retention(Delete, Delete).healthy(0, 1)
+        .claimsOwnedBy(1, OwnerRefs.setOwnsClaim("web", SET_UID), oldPodOwns(1)));
+
+    assertThat(described(plan)).containsExactly("set owners of claim www-web-1 to [Pod/web-1]", "delete pod web-1 (scale down)");
+    assertThat(((Action.SetClaimOwners) plan.actions().get(0)).owners()).extracting(OwnerReference::getUid)
+        .containsExactly(ObservedStates.podUid("web", 1));
   }
 }

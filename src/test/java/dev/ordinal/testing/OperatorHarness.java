@@ -75,7 +75,7 @@ public final class OperatorHarness implements Harness, BeforeAllCallback, AfterA
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    Dispatcher dispatcher = new KubernetesCrudDispatcher();
+    Dispatcher dispatcher = new DeletePreconditionsDispatcher(new KubernetesCrudDispatcher());
     if (answerAccessReviews) {
       dispatcher = new AccessReviewDispatcher(dispatcher);
     }

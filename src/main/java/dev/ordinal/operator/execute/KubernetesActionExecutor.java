@@ -271,13 +271,16 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
   }
 
   private void setClaimOwners(SetDefinition set, Action.SetClaimOwners a) {
-    // Written by hand: the client's serializer drops empty lists, and an empty list must reach the
-    // server (as null, which a merge patch reads as "remove") to take the last owner away.
-    String owners = a.owners().isEmpty() ? "null" : client.getKubernetesSerialization().asJson(a.owners());
-    String rv = client.getKubernetesSerialization().asJson(a.resourceVersion());
-    String patch = "{\"metadata\":{\"resourceVersion\":" + rv + ",\"ownerReferences\":" + owners + "}}";
+    // A JSON patch that sets the whole list: a merge patch replaces lists too on an API server, but
+    // the fabric8 mock merges them by index ([set, pod] patched with [pod] became [pod, pod]), so a
+    // takeover that shrinks the owners never landed there. The resourceVersion in the patched
+    // object is the optimistic lock (409 when the claim changed, e.g. the collector deleted it).
+    // Written by hand: the client's serializer drops empty lists, and [] must reach the server.
+    var json = client.getKubernetesSerialization();
+    String patch = "[{\"op\":\"replace\",\"path\":\"/metadata/resourceVersion\",\"value\":" + json.asJson(a.resourceVersion()) + "},"
+        + "{\"op\":\"add\",\"path\":\"/metadata/ownerReferences\",\"value\":" + (a.owners().isEmpty() ? "[]" : json.asJson(a.owners())) + "}]";
     client.persistentVolumeClaims().inNamespace(set.namespace()).withName(a.claimName())
-        .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+        .patch(PatchContext.of(PatchType.JSON), patch);
     log.info("set {}/{}: {}", set.namespace(), set.name(), a.describe());
   }
 

@@ -289,12 +289,35 @@ public final class SandboxDispatcher extends Dispatcher {
     if (current.isEmpty()) {
       return notFound(api, resource);
     }
+    Optional<MockResponse> failed = failedPrecondition(request, current.get(), resource, api);
+    if (failed.isPresent()) {
+      return failed.get();
+    }
     deletionPolicies.record(current.get().path("metadata").path("uid").asText(null), policy);
     MockResponse response = store.handleDelete(api.objectPath());
     if (response.code() >= 300) {
       return response;
     }
     return statuses.json(200, read(api.objectPath()).orElse(current.get()).toString());
+  }
+
+  /** DeleteOptions.preconditions (uid, resourceVersion), as the API server checks them: 409 Conflict when they fail. */
+  private Optional<MockResponse> failedPrecondition(RecordedRequest request, JsonNode current, ApiResource resource, ApiRequest api) {
+    String body = request.getUtf8Body();
+    if (body == null || body.isBlank()) {
+      return Optional.empty();
+    }
+    JsonNode preconditions = tree(body).path("preconditions");
+    for (String field : List.of("uid", "resourceVersion")) {
+      JsonNode expected = preconditions.path(field);
+      String actual = current.path("metadata").path(field).asText(null);
+      if (expected.isTextual() && !expected.asText().isEmpty() && !expected.asText().equals(actual)) {
+        return Optional.of(statuses.failure(409, "Conflict", ("Operation cannot be fulfilled on %s \"%s\": the precondition"
+            + " of the delete failed: %s in precondition: %s, %s in object meta: %s").formatted(qualified(resource), api.name(),
+            field, expected.asText(), field, actual), resource.kind(), api.name(), resource.group()));
+      }
+    }
+    return Optional.empty();
   }
 
   private String propagationPolicy(RecordedRequest request, ApiRequest api) {

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Garbage collection of ownerReferences, as kube-controller-manager does it with background propagation:
- * a dependent whose owners are all gone (absent, or present with another uid) is deleted; an owner deleted with
+ * a dependent whose owners are all gone (absent, or present with another uid) is deleted, guarded by its
+ * resourceVersion; a dependent with a live owner loses its dangling references and stays; an owner deleted with
  * propagationPolicy Orphan has its ownerReference stripped from its dependents instead.
  * Dependents are watched through informers on the kinds that carry ownerReferences in this project; owners are
  * looked up live.
@@ -92,40 +93,59 @@ public final class GarbageCollector implements AutoCloseable {
     }
   }
 
-  /** Deletes or orphans one dependent whose owners are gone. */
-  void collect(HasMetadata dependent) {
-    List<OwnerReference> refs = dependent.getMetadata().getOwnerReferences();
-    String ns = dependent.getMetadata().getNamespace();
-    List<OwnerReference> orphaned = new ArrayList<>();
-    int absent = 0;
-    for (OwnerReference ref : refs) {
-      if (ownerExists(ref, ns)) {
-        continue;
-      }
-      absent++;
-      if (deletionPolicies.isOrphan(ref.getUid())) {
-        orphaned.add(ref);
-      }
+  /**
+   * Judges one dependent as kube-controller-manager's attemptToDeleteItem does: on the object read
+   * afresh (the informer's copy may predate an owner change), with owners identified by uid. All
+   * owners gone: the dependent is deleted, on condition that it is still the version judged (a
+   * controller that took it over meanwhile, e.g. a set taking back a claim its deleted pod owned,
+   * wins with a 409). Some owner alive: the dangling references are removed and the dependent stays.
+   * An owner deleted with propagationPolicy Orphan has its reference stripped instead.
+   */
+  void collect(HasMetadata seen) {
+    String ns = seen.getMetadata().getNamespace();
+    String name = seen.getMetadata().getName();
+    List<OwnerReference> seenRefs = seen.getMetadata().getOwnerReferences();
+    if (seenRefs == null || seenRefs.stream().allMatch(r -> ownerExists(r, ns))) {
+      return;  // the common case, judged on the informer's copy without a read of the dependent
     }
+    var resource = client.genericKubernetesResources(seen.getApiVersion(), seen.getKind()).inNamespace(ns).withName(name);
     try {
-      if (!orphaned.isEmpty()) {
-        LOG.info("orphaning {} {}/{} (owner deleted with propagationPolicy Orphan)", dependent.getKind(), ns,
-            dependent.getMetadata().getName());
-        client.genericKubernetesResources(dependent.getApiVersion(), dependent.getKind()).inNamespace(ns)
-            .withName(dependent.getMetadata().getName()).edit(r -> {
-              r.getMetadata().getOwnerReferences().removeIf(o -> orphaned.stream()
-                  .anyMatch(x -> x.getUid().equals(o.getUid())));
-              return r;
-            });
-      } else if (absent == refs.size() && dependent.getMetadata().getDeletionTimestamp() == null) {
-        LOG.info("garbage-collecting {} {}/{}: all owners gone", dependent.getKind(), ns,
-            dependent.getMetadata().getName());
-        client.genericKubernetesResources(dependent.getApiVersion(), dependent.getKind()).inNamespace(ns)
-            .withName(dependent.getMetadata().getName()).withPropagationPolicy(
-                io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+      GenericKubernetesResource dependent = resource.get();
+      if (dependent == null || !java.util.Objects.equals(dependent.getMetadata().getUid(), seen.getMetadata().getUid())
+          || dependent.getMetadata().getDeletionTimestamp() != null) {
+        return;
       }
+      List<OwnerReference> refs = dependent.getMetadata().getOwnerReferences();
+      if (refs == null || refs.isEmpty()) {
+        return;
+      }
+      List<OwnerReference> dangling = new ArrayList<>();
+      for (OwnerReference ref : refs) {
+        if (!ownerExists(ref, ns)) {
+          dangling.add(ref);
+        }
+      }
+      if (dangling.isEmpty()) {
+        return;
+      }
+      List<OwnerReference> orphaned = dangling.stream().filter(r -> deletionPolicies.isOrphan(r.getUid())).toList();
+      String rv = dependent.getMetadata().getResourceVersion();
+      if (!orphaned.isEmpty() || dangling.size() < refs.size()) {
+        List<OwnerReference> removed = orphaned.isEmpty() ? dangling : orphaned;
+        LOG.info("{} {}/{}: removing owner references {} ({})", seen.getKind(), ns, name,
+            removed.stream().map(r -> r.getKind() + "/" + r.getName() + "/" + r.getUid()).toList(),
+            orphaned.isEmpty() ? "owners gone while another owner exists" : "owner deleted with propagationPolicy Orphan");
+        java.util.Set<String> stale = new java.util.HashSet<>();
+        removed.forEach(r -> stale.add(r.getUid()));
+        dependent.getMetadata().setOwnerReferences(new ArrayList<>(refs.stream().filter(r -> !stale.contains(r.getUid())).toList()));
+        resource.lockResourceVersion(rv).replace(dependent);
+        return;
+      }
+      LOG.info("garbage-collecting {} {}/{}: all owners gone", seen.getKind(), ns, name);
+      resource.lockResourceVersion(rv).delete();
     } catch (KubernetesClientException e) {
-      LOG.debug("garbage collection of {} failed: {}", dependent.getMetadata().getName(), e.getMessage());
+      // 409: the dependent changed since it was judged; it is judged again on its next event or sweep
+      LOG.debug("garbage collection of {} failed: {}", name, e.getMessage());
     }
   }
 

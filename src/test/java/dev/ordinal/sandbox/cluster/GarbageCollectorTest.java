@@ -82,4 +82,52 @@ class GarbageCollectorTest {
     owner("a");
     await().atMost(Duration.ofSeconds(10)).until(() -> client.pods().withName("stale").get() == null);
   }
+
+  @Test
+  void danglingReferenceBesideALiveOwnerIsRemovedAndTheDependentStays() {
+    // kube-controller-manager's attemptToDeleteItem: solid owners keep the dependent, dangling ones are patched away
+    ConfigMap a = owner("a");
+    ConfigMap b = owner("b");
+    dependentPod("a-and-b", a, b);
+
+    client.configMaps().withName("a").delete();
+
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        client.pods().withName("a-and-b").get().getMetadata().getOwnerReferences().size() == 1);
+    assertThat(client.pods().withName("a-and-b").get().getMetadata().getOwnerReferences())
+        .singleElement().satisfies(r -> assertThat(r.getUid()).isEqualTo(b.getMetadata().getUid()));
+  }
+
+  @Test
+  void ownerRecreatedWithTheSameNameDoesNotSaveADependentThatNamesTheOldOne() {
+    // the claim of a deleted pod, beside a new pod of the same name: owners are identified by uid
+    ConfigMap a = owner("a");
+    ConfigMap b = owner("b");
+    dependentPod("a-and-b", a, b);
+    client.configMaps().withName("a").delete();
+    ConfigMap newA = owner("a");
+
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        client.pods().withName("a-and-b").get().getMetadata().getOwnerReferences().size() == 1);
+    assertThat(client.pods().withName("a-and-b").get().getMetadata().getOwnerReferences())
+        .noneMatch(r -> r.getUid().equals(a.getMetadata().getUid()) || r.getUid().equals(newA.getMetadata().getUid()));
+  }
+
+  @Test
+  void deleteIsGuardedByTheResourceVersionJudged() {
+    // a dependent taken over between the collector's judgement and its delete is not deleted
+    ConfigMap a = owner("a");
+    dependentPod("taken-over", a);
+    var judged = client.pods().withName("taken-over").get();
+    client.pods().withName("taken-over").edit(p -> {
+      p.getMetadata().setLabels(java.util.Map.of("taken", "over"));
+      return p;
+    });
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+            client.pods().withName("taken-over").lockResourceVersion(judged.getMetadata().getResourceVersion()).delete())
+        .isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .satisfies(e -> assertThat(((io.fabric8.kubernetes.client.KubernetesClientException) e).getCode()).isEqualTo(409));
+    assertThat(client.pods().withName("taken-over").get()).isNotNull();
+  }
 }
