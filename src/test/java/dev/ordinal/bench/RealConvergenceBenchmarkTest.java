@@ -82,12 +82,73 @@ class RealConvergenceBenchmarkTest {
       String table = new Run(plane, n, policy, steady, timeout, "b" + (++run) + "-" + System.currentTimeMillis() % 100000).execute();
       System.out.println(table);
       report.append(table).append('\n');
+      if (!"false".equals(System.getProperty("ordinal.bench.binderAlone"))) {
+        String alone = binderAlone(plane, n, "a" + run + "-" + System.currentTimeMillis() % 100000, timeout);
+        System.out.println(alone);
+        report.append(alone).append('\n');
+      }
     }
     Path out = Path.of("target", "bench", "real-convergence-" + Instant.now().toString().replace(':', '-') + ".md");
     Files.createDirectories(out.getParent());
     Files.writeString(out, report);
     System.out.println(report);
     System.out.println("written to " + out);
+  }
+
+  /**
+   * What leaving the bind to the cluster would cost: N volumes reserved for N claims that name
+   * them (what the operator writes before the binder could take over), created as fast as the
+   * API server takes them, and the time until the cluster's PV binder alone has bound them all.
+   */
+  private static String binderAlone(ControlPlane plane, int n, String ns, Duration timeout) throws Exception {
+    Set<String> bound = ConcurrentHashMap.newKeySet();
+    try (KubernetesClient admin = plane.adminClient()) {
+      SharedControlPlane.ensureNamespace(admin, ns);
+      String cls = "bench-" + ns;
+      SharedIndexInformer<?> watch = admin.persistentVolumeClaims().inNamespace(ns).inform(tracker(bound,
+          c -> c.getStatus() != null && "Bound".equals(c.getStatus().getPhase())));
+      ApiServerRequestCounts before = ApiServerRequestCounts.scrape(admin);
+      ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+      Semaphore permits = new Semaphore(32);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        String pvName = String.format("%s-pv-%05d", ns, i);
+        String claimName = String.format("data-%05d", i);
+        PersistentVolume pv = Fixtures.pv(pvName, "1Gi", cls, "ReadWriteOnce");
+        pv.getSpec().setClaimRef(new io.fabric8.kubernetes.api.model.ObjectReferenceBuilder().withKind("PersistentVolumeClaim")
+            .withApiVersion("v1").withNamespace(ns).withName(claimName).build());
+        var claim = new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder().withNewMetadata().withName(claimName).endMetadata()
+            .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName(cls).withVolumeName(pvName)
+            .withNewResources().addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi")).endResources().endSpec().build();
+        permits.acquire();
+        pool.execute(() -> {
+          try {
+            admin.persistentVolumes().resource(pv).create();
+            admin.persistentVolumeClaims().inNamespace(ns).resource(claim).create();
+          } finally {
+            permits.release();
+          }
+        });
+      }
+      pool.shutdown();
+      pool.awaitTermination(30, java.util.concurrent.TimeUnit.MINUTES);
+      long created = System.nanoTime() - t0;
+      long deadline = t0 + timeout.toNanos();
+      while (bound.size() < n && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      long all = System.nanoTime() - t0;
+      Thread.sleep(1000);
+      ApiServerRequestCounts server = ApiServerRequestCounts.scrape(admin).minus(before);
+      watch.close();
+      SharedControlPlane.retireNamespace(admin, ns);
+      long clusterWrites = server.writes() - 2L * n;
+      return "### the cluster's PV binder alone, " + n + " reserved pairs\n\n| measure | value |\n|---|---|\n"
+          + "| all " + n + " volumes and claims created (test, 32 at a time) | " + secs(created) + " |\n"
+          + "| all claims Bound by the binder | " + (bound.size() < n ? "no (" + bound.size() + "/" + n + ")" : secs(all)) + " |\n"
+          + "| binder writes per pair | " + String.format("%.2f", clusterWrites / (double) n) + " |\n"
+          + "| 409 answers | " + (server.conflicts().isEmpty() ? "none" : server.conflicts().toString()) + " |\n";
+    }
   }
 
   private record Run(ControlPlane plane, int n, PodManagementPolicy policy, Duration steady, Duration timeout, String ns) {
