@@ -19,6 +19,16 @@ final class ClusterDidIt {
   private ClusterDidIt() {}
 
   static <T> T writeOrAdopt(Supplier<T> write, Supplier<T> freshRead, Predicate<T> alreadyDone, String step) {
+    return writeOrAdopt(write, freshRead, alreadyDone, step, fresh -> null);
+  }
+
+  /**
+   * As {@link #writeOrAdopt(Supplier, Supplier, Predicate, String)}; when the step is not done
+   * yet, {@code again} may give the same write based on the fresh object (someone changed
+   * something beside our step, e.g. a volume's phase): tried once, and its conflict stands.
+   */
+  static <T> T writeOrAdopt(Supplier<T> write, Supplier<T> freshRead, Predicate<T> alreadyDone, String step,
+      java.util.function.Function<T, Supplier<T>> again) {
     try {
       return write.get();
     } catch (KubernetesClientException e) {
@@ -29,6 +39,11 @@ final class ClusterDidIt {
       if (fresh != null && alreadyDone.test(fresh)) {
         log.debug("{}: already done by someone else (conflict, then a fresh read)", step);
         return fresh;
+      }
+      Supplier<T> retry = fresh == null ? null : again.apply(fresh);
+      if (retry != null) {
+        log.debug("{}: conflict over another change, writing again on the fresh object", step);
+        return retry.get();
       }
       throw e;
     }

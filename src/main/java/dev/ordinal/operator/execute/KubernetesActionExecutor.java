@@ -155,7 +155,12 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
           () -> client.persistentVolumes().withName(volumeName).get(),
           pv -> pv.getSpec().getClaimRef() != null && name.equals(pv.getSpec().getClaimRef().getName())
               && set.namespace().equals(pv.getSpec().getClaimRef().getNamespace()),
-          "volume " + volumeName + " reservation");
+          "volume " + volumeName + " reservation",
+          // Still free (the binder only moved its phase, say): reserve it on the fresh object.
+          fresh -> fresh.getSpec().getClaimRef() == null && !isDeleting(fresh)
+              && (fresh.getStatus() == null || fresh.getStatus().getPhase() == null || "Available".equals(fresh.getStatus().getPhase()))
+              ? () -> client.persistentVolumes().resource(BindWrites.reserved(fresh, set.namespace(), name, null)).update()
+              : null);
       log.info("set {}/{}: reserved volume {} for claim {}", set.namespace(), set.name(), reserved.getMetadata().getName(), name);
     }
     PersistentVolumeClaim[] created = new PersistentVolumeClaim[1];
@@ -183,9 +188,17 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
   /** Reserve first (claimRef with the claim's uid), then finish as the PV controller would. */
   private void bindClaim(SetDefinition set, Action.BindClaim a) {
     String volumeName = a.volume().getMetadata().getName();
+    String claimName = a.claim().getMetadata().getName();
+    String claimUid = a.claim().getMetadata().getUid();
+    // Our cache may not show our own reservation yet (a large set outruns the volume informer),
+    // or the binder may have finished it: a fresh volume reserved for this claim is where we go on.
     PersistentVolume reserved = ClusterDidIt.writeOrAdopt(() -> client.persistentVolumes().resource(a.volume()).update(),
         () -> client.persistentVolumes().withName(volumeName).get(),
-        pv -> dev.ordinal.binding.BindWrites.isBoundTo(pv, a.claim().getMetadata().getUid()), "volume " + volumeName + " reservation");
+        pv -> pv.getSpec().getClaimRef() != null && claimName.equals(pv.getSpec().getClaimRef().getName())
+            && set.namespace().equals(pv.getSpec().getClaimRef().getNamespace())
+            && (pv.getSpec().getClaimRef().getUid() == null || pv.getSpec().getClaimRef().getUid().isEmpty()
+                || pv.getSpec().getClaimRef().getUid().equals(claimUid)),
+        "volume " + volumeName + " reservation");
     log.info("set {}/{}: reserved volume {} for claim {}", set.namespace(), set.name(), reserved.getMetadata().getName(), a.claim().getMetadata().getName());
     completeBind(set, a.claim(), reserved);
   }
@@ -339,6 +352,10 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
       case Action.SetClaimOwners a -> "FailedUpdate";
       case Action.ResizeClaim a -> "FailedResize";
     };
+  }
+
+  private static boolean isDeleting(PersistentVolume volume) {
+    return volume.getMetadata().getDeletionTimestamp() != null;
   }
 
   private static String annotation(PersistentVolumeClaim claim, String key) {

@@ -34,6 +34,17 @@ class ClusterDidItTest {
   }
 
   @Test
+  void aConflictOverAnotherChangeIsWrittenAgainOnceOnTheFreshObject() {
+    int[] writes = {0};
+    String result = ClusterDidIt.writeOrAdopt(() -> { throw status(409); }, () -> "free", s -> false, "step",
+        fresh -> () -> { writes[0]++; return "reserved-on-" + fresh; });
+    assertThat(result).isEqualTo("reserved-on-free");
+    assertThat(writes[0]).isOne();
+    assertThatThrownBy(() -> ClusterDidIt.writeOrAdopt(() -> { throw status(409); }, () -> "taken", s -> false, "step", fresh -> null))
+        .as("not free any more: the conflict stands").isInstanceOf(KubernetesClientException.class);
+  }
+
+  @Test
   void aSuccessfulWriteIsReturnedAsIs() {
     assertThat(ClusterDidIt.writeOrAdopt(() -> "written", () -> "fresh", s -> true, "step")).isEqualTo("written");
   }
