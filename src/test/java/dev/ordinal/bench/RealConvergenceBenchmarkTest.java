@@ -161,10 +161,18 @@ class RealConvergenceBenchmarkTest {
         SharedControlPlane.ensureNamespace(admin, ns);
         String cls = "bench-" + ns;
         admin.storage().v1().storageClasses().resource(Fixtures.storageClass(cls, "kubernetes.io/no-provisioner", "Immediate", false)).create();
+        List<SharedIndexInformer<?>> watchers = new ArrayList<>();
+        Set<String> availablePvs = ConcurrentHashMap.newKeySet();
+        watchers.add(admin.persistentVolumes().withLabel("bench", ns).inform(tracker(availablePvs,
+            pv -> pv.getStatus() != null && "Available".equals(pv.getStatus().getPhase()))));
         long t = System.nanoTime();
         createVolumes(admin, cls);
         rows.put("setup: " + n + " PVs created", secs(System.nanoTime() - t));
-        List<SharedIndexInformer<?>> watchers = new ArrayList<>();
+        // Neither binder takes a volume before the cluster's PV controller has made it Available.
+        while (availablePvs.size() < n) {
+          Thread.sleep(20);
+        }
+        rows.put("setup: ... and made Available by the cluster's PV controller", secs(System.nanoTime() - t));
         watchers.add(admin.persistentVolumeClaims().inNamespace(ns).inform(tracker(boundClaims,
             c -> c.getStatus() != null && "Bound".equals(c.getStatus().getPhase()))));
         watchers.add(admin.pods().inNamespace(ns).inform(tracker(readyPods, ConvergenceBenchmarkTest::isReady)));
@@ -282,7 +290,8 @@ class RealConvergenceBenchmarkTest {
       Semaphore permits = new Semaphore(32);
       try {
         for (int i = 0; i < n; i++) {
-          PersistentVolume pv = Fixtures.pv(String.format("%s-pv-%05d", ns, i), "1Gi", cls, "ReadWriteOnce");
+          PersistentVolume pv = Fixtures.withLabels(Fixtures.pv(String.format("%s-pv-%05d", ns, i), "1Gi", cls, "ReadWriteOnce"),
+              Map.of("bench", ns));
           permits.acquire();
           pool.execute(() -> {
             try {

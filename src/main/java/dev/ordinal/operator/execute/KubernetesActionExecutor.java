@@ -220,14 +220,17 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
     PersistentVolume written = volume;
     if (!java.util.Objects.equals(BindWrites.bound(volume, claim).getSpec().getClaimRef(), volume.getSpec().getClaimRef())) {
       written = ClusterDidIt.writeOrAdopt(() -> volumes.resource(BindWrites.bound(volume, claim)).update(),
-          () -> volumes.withName(volumeName).get(), pv -> BindWrites.isBoundTo(pv, claimUid), "volume " + volumeName + " claimRef");
+          () -> volumes.withName(volumeName).get(), pv -> BindWrites.isBoundTo(pv, claimUid), "volume " + volumeName + " claimRef",
+          // still reserved for this claim, without its uid: the binder only moved the phase
+          fresh -> isReservedFor(fresh, set.namespace(), claimName) ? () -> volumes.resource(BindWrites.bound(fresh, claim)).update() : null);
     }
     if (written.getStatus() == null || !"Bound".equals(written.getStatus().getPhase())) {
       PersistentVolume bound = BindWrites.bound(written, claim);
       written = ClusterDidIt.writeOrAdopt(() -> volumes.resource(bound).updateStatus(),
           () -> volumes.withName(volumeName).get(),
           pv -> BindWrites.isBoundTo(pv, claimUid) && pv.getStatus() != null && "Bound".equals(pv.getStatus().getPhase()),
-          "volume " + volumeName + " phase");
+          "volume " + volumeName + " phase",
+          fresh -> BindWrites.isBoundTo(fresh, claimUid) ? () -> volumes.resource(BindWrites.bound(fresh, claim)).updateStatus() : null);
     }
     PersistentVolumeClaim pointed = claim;
     if (!"yes".equals(annotation(claim, dev.ordinal.naming.Labels.BIND_COMPLETED))) {
@@ -235,7 +238,9 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
           () -> claims.withName(claimName).get(),
           c -> c != null && claimUid.equals(c.getMetadata().getUid()) && volumeName.equals(c.getSpec().getVolumeName())
               && "yes".equals(annotation(c, dev.ordinal.naming.Labels.BIND_COMPLETED)),
-          "claim " + claimName + " bind-completed");
+          "claim " + claimName + " bind-completed",
+          fresh -> claimUid.equals(fresh.getMetadata().getUid()) && volumeName.equals(fresh.getSpec().getVolumeName())
+              ? () -> claims.resource(BindWrites.pointedAt(fresh, volumeName)).update() : null);
     }
     if (pointed.getStatus() == null || !"Bound".equals(pointed.getStatus().getPhase())) {
       PersistentVolumeClaim toMark = pointed;
@@ -243,7 +248,9 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
       ClusterDidIt.writeOrAdopt(() -> claims.resource(BindWrites.boundStatus(toMark, source)).updateStatus(),
           () -> claims.withName(claimName).get(),
           c -> c != null && claimUid.equals(c.getMetadata().getUid()) && c.getStatus() != null && "Bound".equals(c.getStatus().getPhase()),
-          "claim " + claimName + " phase");
+          "claim " + claimName + " phase",
+          fresh -> claimUid.equals(fresh.getMetadata().getUid()) && volumeName.equals(fresh.getSpec().getVolumeName())
+              ? () -> claims.resource(BindWrites.boundStatus(fresh, source)).updateStatus() : null);
     }
     metrics.claimBound(set, claim);
     log.info("set {}/{}: claim {} is Bound to volume {}", set.namespace(), set.name(), claim.getMetadata().getName(), volume.getMetadata().getName());
@@ -352,6 +359,13 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
       case Action.SetClaimOwners a -> "FailedUpdate";
       case Action.ResizeClaim a -> "FailedResize";
     };
+  }
+
+  /** The volume's claimRef names this claim and carries no uid yet: our reservation, not completed. */
+  private static boolean isReservedFor(PersistentVolume volume, String namespace, String claimName) {
+    var ref = volume.getSpec().getClaimRef();
+    return ref != null && claimName.equals(ref.getName()) && namespace.equals(ref.getNamespace())
+        && (ref.getUid() == null || ref.getUid().isEmpty());
   }
 
   private static boolean isDeleting(PersistentVolume volume) {
