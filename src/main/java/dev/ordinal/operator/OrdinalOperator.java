@@ -146,7 +146,8 @@ public final class OrdinalOperator implements AutoCloseable {
   }
 
   /**
-   * True once started and every informer has synced. With leader election a standby is ready too:
+   * True once started and every informer has synced and is watching (JOSDK's informer health):
+   * false while the API server is away, for instance. With leader election a standby is ready too:
    * its informers run, only its event processing waits for the Lease (see {@link #isLeader()}).
    */
   public boolean isReady() {
