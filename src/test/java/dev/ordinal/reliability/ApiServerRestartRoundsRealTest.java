@@ -46,7 +46,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ApiServerRestartRoundsRealTest {
   static final int ROUNDS = Integer.getInteger("ordinal.restart.rounds", 2);
-  static final int REPLICAS = Integer.getInteger("ordinal.restart.replicas", 40);
+  static final int REPLICAS = Integer.getInteger("ordinal.restart.replicas", 20);
   static final int SCALED_DOWN = 10;
   static final Duration CHANGE_TO_STOP = Duration.ofMillis(1500);
   static final Duration DOWN = Duration.ofSeconds(5);
