@@ -66,6 +66,7 @@ class ApiServerRestartRoundsRealTest {
     OrdinalOperator operator = harness.startOperator(config(), requests::install, () -> restartAfterLostLease(requests));
     Cluster c = new Cluster(harness);
     harness.kubelet().setReadyDelay(Duration.ofMillis(300));
+    Thread sampler = Thread.ofPlatform().daemon().name("reconcile-sampler").start(ApiServerRestartRoundsRealTest::sampleLongReconciles);
     List<String> report = new ArrayList<>();
     int stuckRounds = 0;
     Instant t0 = Instant.now();
@@ -76,6 +77,15 @@ class ApiServerRestartRoundsRealTest {
         for (int i = 0; i < REPLICAS + 2; i++) {
           c.createPv(name + "-pv-" + i, "1Gi");
         }
+        // A new PV is Pending until kube-controller-manager's PV controller makes it Available,
+        // and neither the cluster's binder nor ours binds a volume before that. After a restart
+        // the controller-manager's informers back off (client-go: up to 30 s plus jitter, reset
+        // only after 2 min without errors), so on this rhythm it can take a minute or more: that
+        // is the cluster catching up, not the operator, so the round starts once they are Available.
+        Instant pvsCreated = Instant.now();
+        Optional<Duration> available = awaitQuietly(Duration.ofSeconds(180), () -> pvPhases(c, name).equals(Map.of("Available", REPLICAS + 2)));
+        System.out.println("[restart-rounds] round " + round + ": PVs Available " + available.map(d -> d.toMillis() / 100 / 10.0 + " s").orElse("NOT within 180 s")
+            + " after creation " + pvsCreated);
         OrdinalSet set = Fixtures.set(c.ns(), name, 0, c.storageClass(), "1Gi");
         set.getSpec().setPodManagementPolicy(PodManagementPolicy.Parallel);
         set.getSpec().setSelector(new LabelSelectorBuilder().withMatchLabels(Map.of("app", name)).build());
@@ -99,6 +109,7 @@ class ApiServerRestartRoundsRealTest {
         assertInvariants(c, requests, round);
       }
     } finally {
+      sampler.interrupt();
       harness.kubelet().setReadyDelay(Duration.ZERO);
       System.out.println("[restart-rounds] " + ROUNDS + " rounds of " + REPLICAS + " replicas in "
           + Duration.between(t0, Instant.now()).toSeconds() + " s; stuck rounds " + stuckRounds + "; lease losses " + leaseLosses.get()
@@ -156,11 +167,50 @@ class ApiServerRestartRoundsRealTest {
     System.out.println("[restart-rounds] " + name + " " + phase + " NOT converged " + CONVERGE.toSeconds() + " s after the API server returned: "
         + why + "\n  reconciles of " + name + " in the next 12 s: " + (reconciles(name) - reconciles)
         + "\n  operator health: " + harness.operator().health().describe() + "\n  informers: " + harness.operator().informers()
+        + "\n  this round's PVs by phase: " + pvPhases(c, name)
         + "\n  claims: " + claimsReport(c, name, replicas) + "\n  status: " + c.set(name).getStatus()
         + "\n  reconciler threads: " + reconcilerThreads());
     Optional<Duration> late = awaitQuietly(GRACE, () -> converged(c, name, replicas).isEmpty());
     phases.add(phase + " STUCK (" + why + ")" + late.map(d -> ", converged " + d.toSeconds() + " s later").orElse(", still not after " + GRACE.toSeconds() + " s more"));
     return true;
+  }
+
+  /**
+   * Every second, the reconciler threads busy in one reconcile for more than 4 s, with where they
+   * wait (printed every 5 s while it lasts): JOSDK runs one reconcile per set at a time, so a
+   * blocked one is a set nobody re-plans.
+   */
+  private static void sampleLongReconciles() {
+    Map<Thread, Long> busySince = new HashMap<>();
+    Map<Thread, Long> printed = new HashMap<>();
+    while (!Thread.currentThread().isInterrupted()) {
+      long now = System.nanoTime();
+      Thread.getAllStackTraces().forEach((t, stack) -> {
+        if (!t.getName().startsWith("ReconcilerExecutor")) {
+          return;
+        }
+        boolean idle = stack.length == 0 || java.util.Arrays.stream(stack).anyMatch(f -> f.getMethodName().equals("getTask"));
+        if (idle) {
+          busySince.remove(t);
+          printed.remove(t);
+          return;
+        }
+        long since = busySince.computeIfAbsent(t, x -> now);
+        if (now - since > 4_000_000_000L && now - printed.getOrDefault(t, 0L) > 5_000_000_000L) {
+          printed.put(t, now);
+          StringBuilder where = new StringBuilder();
+          java.util.Arrays.stream(stack).filter(f -> f.getClassName().startsWith("dev.ordinal") || f.getClassName().startsWith("io.fabric8")
+              || f.getClassName().startsWith("io.javaoperatorsdk")).limit(6).forEach(f -> where.append(" <- ").append(f));
+          System.out.println(java.time.LocalTime.now() + " [reconcile-sampler] " + t.getName() + " busy in one reconcile for "
+              + (now - since) / 1_000_000_000 + " s, " + t.getState() + where);
+        }
+      });
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
   }
 
   /** Where the reconciler threads are: a reconcile blocked in a request would show here. */
@@ -175,6 +225,16 @@ class ApiServerRestartRoundsRealTest {
       }
     });
     return out.length() == 0 ? "none" : out.toString();
+  }
+
+  private static Map<String, Integer> pvPhases(Cluster c, String round) {
+    Map<String, Integer> phases = new java.util.TreeMap<>();
+    for (PersistentVolume pv : c.client().persistentVolumes().list().getItems()) {
+      if (pv.getMetadata().getName().startsWith(c.pvName(round + "-pv-"))) {
+        phases.merge(pv.getStatus() == null || pv.getStatus().getPhase() == null ? "none" : pv.getStatus().getPhase(), 1, Integer::sum);
+      }
+    }
+    return phases;
   }
 
   private static long reconciles(String set) {
