@@ -160,6 +160,11 @@ public final class OrdinalOperator implements AutoCloseable {
     return health.check();
   }
 
+  /** The configuration JOSDK runs the OrdinalSet controller with (tests check retry and intervals). */
+  public io.javaoperatorsdk.operator.api.config.ControllerConfiguration<?> controllerConfiguration() {
+    return operator.getRuntimeInfo().getRegisteredControllers().iterator().next().getConfiguration();
+  }
+
   /** Every informer of every controller, as JOSDK reports its health. */
   public List<InformerHealth.Informer> informers() {
     List<InformerHealth.Informer> out = new ArrayList<>();
