@@ -66,7 +66,6 @@ class ApiServerRestartRoundsRealTest {
     OrdinalOperator operator = harness.startOperator(config(), requests::install, () -> restartAfterLostLease(requests));
     Cluster c = new Cluster(harness);
     harness.kubelet().setReadyDelay(Duration.ofMillis(300));
-    Thread sampler = Thread.ofPlatform().daemon().name("reconcile-sampler").start(ApiServerRestartRoundsRealTest::sampleLongReconciles);
     List<String> report = new ArrayList<>();
     int stuckRounds = 0;
     Instant t0 = Instant.now();
@@ -109,7 +108,6 @@ class ApiServerRestartRoundsRealTest {
         assertInvariants(c, requests, round);
       }
     } finally {
-      sampler.interrupt();
       harness.kubelet().setReadyDelay(Duration.ZERO);
       System.out.println("[restart-rounds] " + ROUNDS + " rounds of " + REPLICAS + " replicas in "
           + Duration.between(t0, Instant.now()).toSeconds() + " s; stuck rounds " + stuckRounds + "; lease losses " + leaseLosses.get()
@@ -173,44 +171,6 @@ class ApiServerRestartRoundsRealTest {
     Optional<Duration> late = awaitQuietly(GRACE, () -> converged(c, name, replicas).isEmpty());
     phases.add(phase + " STUCK (" + why + ")" + late.map(d -> ", converged " + d.toSeconds() + " s later").orElse(", still not after " + GRACE.toSeconds() + " s more"));
     return true;
-  }
-
-  /**
-   * Every second, the reconciler threads busy in one reconcile for more than 4 s, with where they
-   * wait (printed every 5 s while it lasts): JOSDK runs one reconcile per set at a time, so a
-   * blocked one is a set nobody re-plans.
-   */
-  private static void sampleLongReconciles() {
-    Map<Thread, Long> busySince = new HashMap<>();
-    Map<Thread, Long> printed = new HashMap<>();
-    while (!Thread.currentThread().isInterrupted()) {
-      long now = System.nanoTime();
-      Thread.getAllStackTraces().forEach((t, stack) -> {
-        if (!t.getName().startsWith("ReconcilerExecutor")) {
-          return;
-        }
-        boolean idle = stack.length == 0 || java.util.Arrays.stream(stack).anyMatch(f -> f.getMethodName().equals("getTask"));
-        if (idle) {
-          busySince.remove(t);
-          printed.remove(t);
-          return;
-        }
-        long since = busySince.computeIfAbsent(t, x -> now);
-        if (now - since > 4_000_000_000L && now - printed.getOrDefault(t, 0L) > 5_000_000_000L) {
-          printed.put(t, now);
-          StringBuilder where = new StringBuilder();
-          java.util.Arrays.stream(stack).filter(f -> f.getClassName().startsWith("dev.ordinal") || f.getClassName().startsWith("io.fabric8")
-              || f.getClassName().startsWith("io.javaoperatorsdk")).limit(6).forEach(f -> where.append(" <- ").append(f));
-          System.out.println(java.time.LocalTime.now() + " [reconcile-sampler] " + t.getName() + " busy in one reconcile for "
-              + (now - since) / 1_000_000_000 + " s, " + t.getState() + where);
-        }
-      });
-      try {
-        Thread.sleep(1000);
-      } catch (InterruptedException e) {
-        return;
-      }
-    }
   }
 
   /** Where the reconciler threads are: a reconcile blocked in a request would show here. */
