@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Issue 14: kube-apiserver stopped for 5 s (and started again over the same etcd) 1.5 s into each
  * phase of a Parallel set's life: scale-up 0 -> N, a rolling update (image change), scale-down to
- * 10. The operator runs as the chart's ServiceAccount with leader election on, as in a cluster.
+ * 10. Each round has its own set; the volumes of all rounds (N+2 each) are created up front. The operator runs as the chart's ServiceAccount with leader election on, as in a cluster.
  *
  * <p>A phase converges when the set has exactly the desired pods, all Ready on the update
  * revision, every claim Bound and the status caught up. A round is stuck when any of its phases
@@ -71,20 +71,22 @@ class ApiServerRestartRoundsRealTest {
     Instant t0 = Instant.now();
     try {
       org.awaitility.Awaitility.await().atMost(Cluster.TIMEOUT).until(operator::isLeader);
+      // Every round's volumes up front (N+2 per round, one storage class): a new PV is Pending
+      // until kube-controller-manager's PV controller makes it Available, and neither the
+      // cluster's binder nor ours binds it before. After restarts the controller-manager's
+      // informers back off (client-go: up to 30 s plus jitter, reset only after 2 min without
+      // errors), so PVs created between rounds waited up to 86 s for it: the cluster catching
+      // up, not the operator. Created now, while the API server is steady, they are Available at once.
+      for (int i = 0; i < (REPLICAS + 2) * ROUNDS; i++) {
+        c.createPv("pv-" + i, "1Gi");
+      }
+      Instant pvsCreated = Instant.now();
+      Optional<Duration> available = awaitQuietly(Duration.ofSeconds(180),
+          () -> pvPhases(c).equals(Map.of("Available", (REPLICAS + 2) * ROUNDS)));
+      System.out.println("[restart-rounds] " + (REPLICAS + 2) * ROUNDS + " PVs Available "
+          + available.map(d -> d.toMillis() / 100 / 10.0 + " s").orElse("NOT within 180 s") + " after creation " + pvsCreated);
       for (int round = 1; round <= ROUNDS; round++) {
         String name = "s" + round;
-        for (int i = 0; i < REPLICAS + 2; i++) {
-          c.createPv(name + "-pv-" + i, "1Gi");
-        }
-        // A new PV is Pending until kube-controller-manager's PV controller makes it Available,
-        // and neither the cluster's binder nor ours binds a volume before that. After a restart
-        // the controller-manager's informers back off (client-go: up to 30 s plus jitter, reset
-        // only after 2 min without errors), so on this rhythm it can take a minute or more: that
-        // is the cluster catching up, not the operator, so the round starts once they are Available.
-        Instant pvsCreated = Instant.now();
-        Optional<Duration> available = awaitQuietly(Duration.ofSeconds(180), () -> pvPhases(c, name).equals(Map.of("Available", REPLICAS + 2)));
-        System.out.println("[restart-rounds] round " + round + ": PVs Available " + available.map(d -> d.toMillis() / 100 / 10.0 + " s").orElse("NOT within 180 s")
-            + " after creation " + pvsCreated);
         OrdinalSet set = Fixtures.set(c.ns(), name, 0, c.storageClass(), "1Gi");
         set.getSpec().setPodManagementPolicy(PodManagementPolicy.Parallel);
         set.getSpec().setSelector(new LabelSelectorBuilder().withMatchLabels(Map.of("app", name)).build());
@@ -165,7 +167,7 @@ class ApiServerRestartRoundsRealTest {
     System.out.println("[restart-rounds] " + name + " " + phase + " NOT converged " + CONVERGE.toSeconds() + " s after the API server returned: "
         + why + "\n  reconciles of " + name + " in the next 12 s: " + (reconciles(name) - reconciles)
         + "\n  operator health: " + harness.operator().health().describe() + "\n  informers: " + harness.operator().informers()
-        + "\n  this round's PVs by phase: " + pvPhases(c, name)
+        + "\n  PVs by phase: " + pvPhases(c)
         + "\n  claims: " + claimsReport(c, name, replicas) + "\n  status: " + c.set(name).getStatus()
         + "\n  reconciler threads: " + reconcilerThreads());
     Optional<Duration> late = awaitQuietly(GRACE, () -> converged(c, name, replicas).isEmpty());
@@ -187,10 +189,10 @@ class ApiServerRestartRoundsRealTest {
     return out.length() == 0 ? "none" : out.toString();
   }
 
-  private static Map<String, Integer> pvPhases(Cluster c, String round) {
+  private static Map<String, Integer> pvPhases(Cluster c) {
     Map<String, Integer> phases = new java.util.TreeMap<>();
     for (PersistentVolume pv : c.client().persistentVolumes().list().getItems()) {
-      if (pv.getMetadata().getName().startsWith(c.pvName(round + "-pv-"))) {
+      if (pv.getMetadata().getName().startsWith(c.pvName("pv-"))) {
         phases.merge(pv.getStatus() == null || pv.getStatus().getPhase() == null ? "none" : pv.getStatus().getPhase(), 1, Integer::sum);
       }
     }
