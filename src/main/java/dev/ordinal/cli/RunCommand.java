@@ -42,7 +42,7 @@ public final class RunCommand implements Callable<Integer> {
   String leaseName;
 
   @Option(names = "--http-port", defaultValue = "${env:ORDINAL_HTTP_PORT:-8080}",
-      description = "Port of /metrics, /healthz and /readyz (env ORDINAL_HTTP_PORT).")
+      description = "Port of /metrics, /healthz, /livez and /readyz (env ORDINAL_HTTP_PORT).")
   int httpPort;
 
   @Option(names = "--log-format", defaultValue = "${env:ORDINAL_LOG_FORMAT:-text}",
@@ -83,7 +83,10 @@ public final class RunCommand implements Callable<Integer> {
     try {
       client = clients.get();
       operator = OrdinalOperator.create(client, config, registry, Instant::now);
-      http = new HttpEndpoints(httpPort, registry, operator::isReady);
+      OrdinalOperator o = operator;
+      http = new HttpEndpoints(httpPort, registry,
+          () -> HttpEndpoints.Probe.of(o.isReady(), "not ready: " + o.health().describe()),
+          () -> HttpEndpoints.Probe.of(o.isLive(), "not live: " + o.health().describe()));
       log.info("watching {}; leader election {}; http on :{}",
           watched.isEmpty() ? "all namespaces" : watched, leaderElection ? "on (lease " + leaseName + ")" : "off", http.port());
       if (!stopping.get()) {

@@ -10,9 +10,21 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.ordinal.operator.health.InformerHealth;
+import io.javaoperatorsdk.operator.RegisteredController;
+import io.javaoperatorsdk.operator.health.InformerHealthIndicator;
+import io.javaoperatorsdk.operator.health.InformerWrappingEventSourceHealthIndicator;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,21 +32,45 @@ import org.slf4j.LoggerFactory;
 /** Wires the operator: JOSDK configured for our needs, the reconciler and its collaborators. */
 public final class OrdinalOperator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OrdinalOperator.class);
+  /** First retry of a failed reconcile after this long, doubling up to {@link #RETRY_MAX_INTERVAL}. */
+  public static final Duration RETRY_INITIAL_INTERVAL = Duration.ofSeconds(1);
+  /** A failing set is retried at least this often, for as long as it fails. */
+  public static final Duration RETRY_MAX_INTERVAL = Duration.ofSeconds(30);
+  /** Every set, converged or not, is reconciled at least this often even without events. */
+  public static final Duration MAX_RECONCILIATION_INTERVAL = Duration.ofMinutes(5);
   private final Operator operator;
   private final KubernetesActionExecutor executor;
   private final OperatorMetrics metrics;
   private final Leadership leadership;
+  private final InformerHealth health;
+  private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "informer-watchdog");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile String lastHealth;
 
-  private OrdinalOperator(Operator operator, KubernetesActionExecutor executor, OperatorMetrics metrics, Leadership leadership) {
+  private OrdinalOperator(Operator operator, KubernetesActionExecutor executor, OperatorMetrics metrics, Leadership leadership,
+      Supplier<Instant> clock, Duration watchStallLimit) {
     this.operator = operator;
     this.executor = executor;
     this.metrics = metrics;
     this.leadership = leadership;
+    this.health = new InformerHealth(() -> operator.getRuntimeInfo().isStarted(), this::informers, clock, watchStallLimit);
   }
 
   public static OrdinalOperator create(KubernetesClient client, OperatorConfig config, MeterRegistry registry, Supplier<Instant> clock) {
+    return create(client, config, registry, clock, OrdinalOperator::exitAfterLostLease);
+  }
+
+  /**
+   * As {@link #create(KubernetesClient, OperatorConfig, MeterRegistry, Supplier)}, with what to do
+   * when the Lease is lost without {@link #close()} (the process exits; tests record it instead).
+   */
+  public static OrdinalOperator create(KubernetesClient client, OperatorConfig config, MeterRegistry registry, Supplier<Instant> clock,
+      Runnable onLeaseLost) {
     OperatorMetrics metrics = new OperatorMetrics(registry, clock);
-    Leadership leadership = new Leadership(config.leaderElection());
+    Leadership leadership = new Leadership(config.leaderElection(), onLeaseLost);
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
@@ -63,22 +99,90 @@ public final class OrdinalOperator implements AutoCloseable {
       } else {
         c.settingNamespaces(config.namespaces());
       }
+      // JOSDK's default retry gives up after 5 attempts (about 26 s) and then waits for the next
+      // event or the max interval: after an API-server outage a set could idle, unconverged, until
+      // its spec changed (issue 14). Retry without a limit, backing off to at most RETRY_MAX_INTERVAL.
+      c.withRetry(failureRetry());
+      // A safety net for everything else (a missed event, a converged set whose world changed
+      // unnoticed): every set is re-planned from the caches at least this often.
+      c.withReconciliationMaxInterval(MAX_RECONCILIATION_INTERVAL);
     });
-    return new OrdinalOperator(operator, executor, metrics, leadership);
+    return new OrdinalOperator(operator, executor, metrics, leadership, clock, InformerHealth.DEFAULT_WATCH_STALL_LIMIT);
   }
 
   public void start() {
     operator.start();
     log.info("operator started");
+    watchdog.scheduleWithFixedDelay(this::logHealthChanges, 5, 5, TimeUnit.SECONDS);
+  }
+
+  /** Logs when informers stop watching, stall or recover, so the log explains a failing probe. */
+  private void logHealthChanges() {
+    try {
+      InformerHealth.Verdict v = health.check();
+      String now = v.describe();
+      if (!now.equals(lastHealth)) {
+        if (!v.live()) {
+          log.error("not live, the liveness probe fails: {}", now);
+        } else if (!v.ready()) {
+          log.warn("informers: {}", now);
+        } else if (lastHealth != null) {
+          log.info("informers: all watching again");
+        }
+        lastHealth = now;
+      }
+    } catch (RuntimeException e) {
+      log.debug("health check failed", e);
+    }
   }
 
   /**
-   * True once started and every informer has synced. With leader election a standby is ready too:
+   * False once an informer has stopped for good or has gone without a watch for longer than
+   * {@link InformerHealth#DEFAULT_WATCH_STALL_LIMIT}: the chart's liveness probe (/livez) then
+   * lets the kubelet restart the pod. True before start (the startup probe covers start).
+   */
+  public boolean isLive() {
+    return health.check().live();
+  }
+
+  /**
+   * True once started and every informer has synced and is watching (JOSDK's informer health):
+   * false while the API server is away, for instance. With leader election a standby is ready too:
    * its informers run, only its event processing waits for the Lease (see {@link #isLeader()}).
    */
   public boolean isReady() {
     var info = operator.getRuntimeInfo();
     return info.isStarted() && info.allEventSourcesAreHealthy();
+  }
+
+  /** Readiness and liveness from the informers (see {@link InformerHealth}). */
+  public InformerHealth.Verdict health() {
+    return health.check();
+  }
+
+  /** The configuration JOSDK runs the OrdinalSet controller with (tests check retry and intervals). */
+  public io.javaoperatorsdk.operator.api.config.ControllerConfiguration<?> controllerConfiguration() {
+    return operator.getRuntimeInfo().getRegisteredControllers().iterator().next().getConfiguration();
+  }
+
+  /** Every informer of every controller, as JOSDK reports its health. */
+  public List<InformerHealth.Informer> informers() {
+    List<InformerHealth.Informer> out = new ArrayList<>();
+    for (RegisteredController<?> controller : operator.getRuntimeInfo().getRegisteredControllers()) {
+      Map<String, InformerWrappingEventSourceHealthIndicator> sources =
+          controller.getControllerHealthInfo().informerEventSourceHealthIndicators();
+      for (Map.Entry<String, InformerWrappingEventSourceHealthIndicator> source : sources.entrySet()) {
+        Map<String, InformerHealthIndicator> byNamespace = source.getValue().informerHealthIndicators();
+        for (Map.Entry<String, InformerHealthIndicator> e : byNamespace.entrySet()) {
+          String ns = e.getKey();
+          InformerHealthIndicator informer = e.getValue();
+          out.add(new InformerHealth.Informer(controller.getConfiguration().getName() + "/" + source.getKey()
+              + (ns == null || ns.isEmpty() || ns.equals("JOSDK_ALL_NAMESPACES") ? "" : "@" + ns),
+              informer.isRunning(), informer.hasSynced(), informer.isWatching()));
+        }
+      }
+    }
+    return out;
   }
 
   /** True while this instance reconciles: always without leader election, else while it holds the Lease. */
@@ -93,18 +197,33 @@ public final class OrdinalOperator implements AutoCloseable {
   @Override
   public void close() {
     leadership.closing = true;
+    watchdog.shutdownNow();
     operator.stop();
     executor.close();
+  }
+
+  /** Retries a failed reconcile without a limit: 1 s, 2 s, 4 s, ... then every 30 s. */
+  public static GenericRetry failureRetry() {
+    return new GenericRetry().withoutMaxAttempts()
+        .setInitialInterval(RETRY_INITIAL_INTERVAL)
+        .setIntervalMultiplier(2)
+        .setMaxInterval(RETRY_MAX_INTERVAL.toMillis());
+  }
+
+  private static void exitAfterLostLease() {
+    System.exit(1);
   }
 
   /** Tracks whether this instance leads; losing the Lease without being closed ends the process. */
   private static final class Leadership {
     private final boolean elected;
+    private final Runnable onLost;
     private volatile boolean leading;
     volatile boolean closing;
 
-    Leadership(boolean elected) {
+    Leadership(boolean elected, Runnable onLost) {
       this.elected = elected;
+      this.onLost = onLost;
     }
 
     boolean leading() {
@@ -124,7 +243,7 @@ public final class OrdinalOperator implements AutoCloseable {
       } else if (was) {
         // Another instance may already reconcile; JOSDK cannot stop our event processing safely.
         log.error("lost the lease without being stopped: exiting so that only one instance reconciles");
-        System.exit(1);
+        onLost.run();
       }
     }
 

@@ -98,7 +98,7 @@ class ChartTemplateTest {
               assertThat(port.getName()).isEqualTo("http");
               assertThat(port.getContainerPort()).isEqualTo(8080);
             });
-    assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/livez");
     assertThat(operator.getLivenessProbe().getHttpGet().getPort()).isEqualTo(new IntOrString("http"));
     assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(operator.getReadinessProbe().getHttpGet().getPort()).isEqualTo(new IntOrString("http"));

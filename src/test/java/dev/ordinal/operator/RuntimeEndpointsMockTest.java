@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ordinal.cli.HttpEndpoints;
 import dev.ordinal.operator.config.OperatorConfig;
+import dev.ordinal.operator.health.InformerHealth;
 import dev.ordinal.testing.Cluster;
 import dev.ordinal.testing.OperatorHarness;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -19,7 +20,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** /healthz, /readyz and /metrics of a real operator, over HTTP. */
+/** /healthz, /livez, /readyz and /metrics of a real operator, over HTTP. */
 class RuntimeEndpointsMockTest {
   @RegisterExtension
   static final OperatorHarness harness = OperatorHarness.withoutOperator();
@@ -31,14 +32,26 @@ class RuntimeEndpointsMockTest {
     Cluster c = new Cluster(harness);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     OrdinalOperator operator = OrdinalOperator.create(harness.client(), OperatorConfig.local(Set.of()), registry, Instant::now);
-    try (HttpEndpoints endpoints = new HttpEndpoints(0, registry, operator::isReady)) {
+    try (HttpEndpoints endpoints = new HttpEndpoints(0, registry,
+        () -> HttpEndpoints.Probe.of(operator.isReady(), "not ready: " + operator.health().describe()),
+        () -> HttpEndpoints.Probe.of(operator.isLive(), "not live: " + operator.health().describe()))) {
       int port = endpoints.port();
       assertThat(get(port, "/healthz").statusCode()).isEqualTo(200);
-      assertThat(get(port, "/readyz").statusCode()).as("not ready before the informers run").isEqualTo(503);
+      assertThat(get(port, "/livez").statusCode()).as("live before start: the startup probe covers start").isEqualTo(200);
+      HttpResponse<String> notReady = get(port, "/readyz");
+      assertThat(notReady.statusCode()).as("not ready before the informers run").isEqualTo(503);
+      assertThat(notReady.body()).isEqualTo("not ready: not started\n");
 
       operator.start();
       assertThat(get(port, "/readyz").statusCode()).as("ready once start() returned: informers synced").isEqualTo(200);
       assertThat(get(port, "/healthz").statusCode()).isEqualTo(200);
+      HttpResponse<String> live = get(port, "/livez");
+      assertThat(live.statusCode()).isEqualTo(200);
+      assertThat(live.body()).isEqualTo("ok\n");
+      assertThat(operator.informers()).as("every informer of the controller, each watching")
+          .extracting(InformerHealth.Informer::name)
+          .contains("ordinalset/pods", "ordinalset/claims", "ordinalset/volumes", "ordinalset/revisions");
+      assertThat(operator.informers()).allMatch(i -> i.running() && i.synced() && i.watching());
 
       c.createPv("pv-a", "1Gi");
       c.createPv("pv-b", "1Gi");

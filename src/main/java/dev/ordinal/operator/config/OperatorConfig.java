@@ -15,7 +15,8 @@ import java.util.Set;
  * @param reconcileThreads sets reconciled at once
  * @param cacheSyncTimeout how long to wait for informers to fill at start
  * @param leaseDuration how long a Lease holds without renewal; a standby takes over at most this long
- *     after the leader died without releasing it (the renew deadline is 2/3 of it, the retry period 1/7)
+ *     after the leader died without releasing it (the renew deadline is 2/3 of it, the retry period 2 s
+ *     for the default, else 1/7 of it)
  * @param progressDeadline how long a pod may stay unready before the set reports itself stuck
  */
 public record OperatorConfig(
@@ -30,8 +31,13 @@ public record OperatorConfig(
     Duration progressDeadline) {
 
   public static final String DEFAULT_LEASE = "ordinal-operator-leader";
-  /** JOSDK's and client-go's default. */
-  public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(15);
+  /**
+   * Twice client-go's 15 s: the leader then keeps leading through an API-server outage of up to
+   * the 20 s renew deadline (a restart of kube-apiserver takes 5-25 s here, issue 14), at the cost
+   * of a standby taking over up to 30 s (not 15 s) after a leader that died without releasing the
+   * Lease. A leader that shuts down releases it, so a standby takes over at once.
+   */
+  public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(30);
   /** As Deployment's default progressDeadlineSeconds. */
   public static final Duration DEFAULT_PROGRESS_DEADLINE = Duration.ofMinutes(10);
 
@@ -63,12 +69,16 @@ public record OperatorConfig(
         cacheSyncTimeout, leaseDuration, deadline);
   }
 
-  /** How long the leader keeps trying to renew before it gives up leading. */
+  /**
+   * How long the leader keeps trying to renew before it gives up leading: 2/3 of the lease
+   * duration (client-go's 10 of 15 s), so the leader stops at least a third of a lease before
+   * any standby may take the Lease over; a single leader holds even with some clock drift.
+   */
   public Duration renewDeadline() {
-    return leaseDuration.equals(DEFAULT_LEASE_DURATION) ? Duration.ofSeconds(10) : leaseDuration.multipliedBy(2).dividedBy(3);
+    return leaseDuration.multipliedBy(2).dividedBy(3);
   }
 
-  /** How often candidates try to acquire and the leader renews. */
+  /** How often candidates try to acquire and the leader renews: 2 s for the default lease, else 1/7 of it. */
   public Duration retryPeriod() {
     return leaseDuration.equals(DEFAULT_LEASE_DURATION) ? Duration.ofSeconds(2) : leaseDuration.dividedBy(7);
   }

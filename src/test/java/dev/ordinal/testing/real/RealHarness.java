@@ -92,12 +92,19 @@ public final class RealHarness implements Harness, BeforeAllCallback, AfterAllCa
 
   /** The operator on a new client of the chart's ServiceAccount, customized (e.g. a request recorder). */
   public OrdinalOperator startOperator(OperatorConfig config, Consumer<KubernetesClientBuilder> customizer) {
+    return startOperator(config, customizer, () -> {
+      throw new IllegalStateException("the operator lost its Lease without being stopped (it would exit in a pod)");
+    });
+  }
+
+  /** As {@link #startOperator(OperatorConfig, Consumer)}; {@code onLeaseLost} runs where a pod's process would exit. */
+  public OrdinalOperator startOperator(OperatorConfig config, Consumer<KubernetesClientBuilder> customizer, Runnable onLeaseLost) {
     if (operatorClient != null) {
       operatorClient.close();
     }
     operatorClient = newOperatorClient(customizer);
     registry = new SimpleMeterRegistry();
-    operator = OrdinalOperator.create(operatorClient, config, registry, Instant::now);
+    operator = OrdinalOperator.create(operatorClient, config, registry, Instant::now, onLeaseLost);
     operator.start();
     return operator;
   }
