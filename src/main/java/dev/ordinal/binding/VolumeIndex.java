@@ -88,7 +88,7 @@ public final class VolumeIndex {
    * without one, a volume fits only when Available and not being deleted (VolumeFit's rules).
    */
   private static boolean canFitAnyLookup(IndexedVolume volume) {
-    return !volume.hasClaimRef() && VolumeFit.AVAILABLE.equals(volume.phase()) && !volume.deleting();
+    return !volume.hasClaimRef() && (VolumeFit.AVAILABLE.equals(volume.phase()) || VolumeFit.isNew(volume)) && !volume.deleting();
   }
 
   public static VolumeIndex of(Collection<PersistentVolume> volumes) {

@@ -94,8 +94,11 @@ class ClaimBinderChoiceTest {
         arguments("releasedVolumeNeverTaken", volumes(pv("pv-a").phase("Released")), claim("c"), null),
         arguments("boundVolumeNeverTaken", volumes(pv("pv-a").phase("Bound")), claim("c"), null),
         arguments("failedVolumeNeverTaken", volumes(pv("pv-a").phase("Failed")), claim("c"), null),
-        arguments("pendingVolumeNeverTaken", volumes(pv("pv-a").phase("Pending")), claim("c"), null),
-        arguments("volumeWithoutPhaseNeverTakenUnlessPreBound", volumes(pv("pv-a").phase(null)), claim("c"), null),
+        // a volume just created (Pending, or no phase yet) is taken at once: see VolumeFit.isNew
+        arguments("newPendingVolumeTaken", volumes(pv("pv-a").phase("Pending")), claim("c"), "pv-a"),
+        arguments("newVolumeWithoutPhaseTaken", volumes(pv("pv-a").phase(null)), claim("c"), "pv-a"),
+        arguments("availableVolumePreferredOverNoneButSmallerNewOneWins",
+            volumes(pv("pv-big").capacity("10Gi"), pv("pv-new").phase("Pending")), claim("c"), "pv-new"),
         // claimRef
         arguments("volumeClaimedByAnotherClaimNeverTaken",
             volumes(pv("pv-a").claimRef("other", null)), claim("c"), null),

@@ -361,6 +361,23 @@ class ClaimBinderTest {
   }
 
   @Test
+  void aVolumeJustCreatedIsBoundWithoutWaitingForTheClusterToMarkItAvailable() {
+    List<BindingDecision> decisions =
+        decide(volumes(pv("pv-new").phase("Pending"), pv("pv-phaseless").phase(null)), claim("c").toBind(), claim("d").toBind());
+
+    assertThat(decisions).allSatisfy(d -> assertThat(d).isInstanceOf(BindingDecision.Reserve.class));
+    assertThat(decisions).extracting(d -> ((BindingDecision.Reserve) d).volume().getMetadata().getName())
+        .containsExactlyInAnyOrder("pv-new", "pv-phaseless");
+  }
+
+  @Test
+  void aPendingVolumeAlreadyClaimedByAnotherIsNotTaken() {
+    BindingDecision d = decide(volumes(pv("pv-taken").phase("Pending").claimRef("other", null)), claim("c").toBind()).get(0);
+
+    assertThat(d).isNotInstanceOf(BindingDecision.Reserve.class);
+  }
+
+  @Test
   void explanationNamesOnlyVolumesOfTheClaimsClassWhenThereAreAny() {
     Unbindable unbindable =
         (Unbindable)
