@@ -227,11 +227,13 @@ public final class OrdinalPlanner {
     }
 
     private boolean isStuckOnAnOutdatedRevision(int ordinal, Pod pod) {
+      // The target is the current revision below the partition: a pod left unready there on a
+      // revision neither current nor update (the partition was raised over a broken rollout,
+      // fault seeds 111 and 174) is stuck just the same.
       return set.updateStrategy() == dev.ordinal.api.v1alpha1.UpdateStrategyType.RollingUpdate
-          && RollingUpdatePolicy.getsUpdateRevision(set, ordinal)
           && !PodReadiness.isRunningAndReady(pod)
           && !PodReadiness.isTerminating(pod)
-          && !state.updateRevision().equals(revisionOf(pod));
+          && !targetRevision(ordinal).equals(revisionOf(pod));
     }
 
     private void waitForUnreadyPod(int ordinal, Pod pod) {

@@ -387,4 +387,21 @@ class OrdinalPlannerTest {
     assertThat(((Action.SetClaimOwners) plan.actions().get(0)).owners()).extracting(OwnerReference::getUid)
         .containsExactly(ObservedStates.podUid("web", 1));
   }
+
+  @Test
+  void podStuckUnreadyBelowThePartitionOnARevisionThatIsNeitherCurrentNorUpdateIsReplaced() {
+    // fault seeds 111 and 174: a broken rollout reached web-0, then the partition was raised above it
+    var built = web(2).editSet(s -> s.getSpec().setUpdateStrategy(new dev.ordinal.api.v1alpha1.UpdateStrategy(
+            dev.ordinal.api.v1alpha1.UpdateStrategyType.RollingUpdate, new dev.ordinal.api.v1alpha1.RollingUpdate(1, null))))
+        .withPod(0, "Pending", false).withBoundClaim(0).healthy(1).build();
+    var pods = new java.util.TreeMap<>(built.pods());
+    var broken = new io.fabric8.kubernetes.api.model.PodBuilder(pods.get(0)).editMetadata()
+        .addToLabels(dev.ordinal.naming.Labels.REVISION_HASH, "web-broken").endMetadata().build();
+    pods.put(0, broken);
+    var state = new dev.ordinal.observe.ObservedState(built.set(), pods, built.claims(), built.volumes(), built.storageClasses(),
+        built.nodes(), built.revisions(), built.now());
+
+    assertThat(PLANNER.plan(state).actions()).singleElement().satisfies(a ->
+        assertThat(a.describe()).startsWith("delete pod web-0 (not Ready on revision web-broken"));
+  }
 }
