@@ -282,24 +282,7 @@ class ConvergenceBenchmarkTest {
     }
 
     private void createVolumes(KubernetesClient admin) throws Exception {
-      ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-      Semaphore permits = new Semaphore(16);
-      try {
-        for (int i = 0; i < n; i++) {
-          PersistentVolume pv = Fixtures.pv(String.format("bench-pv-%05d", i), "1Gi", "bench", "ReadWriteOnce");
-          permits.acquire();
-          pool.execute(() -> {
-            try {
-              admin.persistentVolumes().resource(pv).create();
-            } finally {
-              permits.release();
-            }
-          });
-        }
-      } finally {
-        pool.shutdown();
-        pool.awaitTermination(30, java.util.concurrent.TimeUnit.MINUTES);
-      }
+      inParallel(n, 16, i -> admin.persistentVolumes().resource(Fixtures.pv(String.format("bench-pv-%05d", i), "1Gi", "bench", "ReadWriteOnce")).create());
     }
 
     private static void awaitCount(Set<String> set, int n, Duration max, String what) throws InterruptedException {
@@ -340,6 +323,28 @@ class ConvergenceBenchmarkTest {
         }
       }
     };
+  }
+
+  /** Runs {@code task} for 0..n-1 on virtual threads, at most {@code parallel} at once, and waits for all. */
+  static void inParallel(int n, int parallel, java.util.function.IntConsumer task) throws InterruptedException {
+    ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+    Semaphore permits = new Semaphore(parallel);
+    try {
+      for (int i = 0; i < n; i++) {
+        int index = i;
+        permits.acquire();
+        pool.execute(() -> {
+          try {
+            task.accept(index);
+          } finally {
+            permits.release();
+          }
+        });
+      }
+    } finally {
+      pool.shutdown();
+      pool.awaitTermination(30, java.util.concurrent.TimeUnit.MINUTES);
+    }
   }
 
   static boolean isReady(Pod p) {

@@ -35,9 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -108,30 +105,19 @@ class RealConvergenceBenchmarkTest {
       SharedIndexInformer<?> watch = admin.persistentVolumeClaims().inNamespace(ns).inform(tracker(bound,
           c -> c.getStatus() != null && "Bound".equals(c.getStatus().getPhase())));
       ApiServerRequestCounts before = ApiServerRequestCounts.scrape(admin);
-      ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-      Semaphore permits = new Semaphore(32);
       long t0 = System.nanoTime();
-      for (int i = 0; i < n; i++) {
+      ConvergenceBenchmarkTest.inParallel(n, 32, i -> {
         String pvName = String.format("%s-pv-%05d", ns, i);
         String claimName = String.format("data-%05d", i);
         PersistentVolume pv = Fixtures.pv(pvName, "1Gi", cls, "ReadWriteOnce");
         pv.getSpec().setClaimRef(new io.fabric8.kubernetes.api.model.ObjectReferenceBuilder().withKind("PersistentVolumeClaim")
             .withApiVersion("v1").withNamespace(ns).withName(claimName).build());
-        var claim = new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder().withNewMetadata().withName(claimName).endMetadata()
+        admin.persistentVolumes().resource(pv).create();
+        admin.persistentVolumeClaims().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+            .withNewMetadata().withName(claimName).endMetadata()
             .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName(cls).withVolumeName(pvName)
-            .withNewResources().addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi")).endResources().endSpec().build();
-        permits.acquire();
-        pool.execute(() -> {
-          try {
-            admin.persistentVolumes().resource(pv).create();
-            admin.persistentVolumeClaims().inNamespace(ns).resource(claim).create();
-          } finally {
-            permits.release();
-          }
-        });
-      }
-      pool.shutdown();
-      pool.awaitTermination(30, java.util.concurrent.TimeUnit.MINUTES);
+            .withNewResources().addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi")).endResources().endSpec().build()).create();
+      });
       long created = System.nanoTime() - t0;
       long deadline = t0 + timeout.toNanos();
       while (bound.size() < n && System.nanoTime() < deadline) {
@@ -286,25 +272,8 @@ class RealConvergenceBenchmarkTest {
     }
 
     private void createVolumes(KubernetesClient admin, String cls) throws Exception {
-      ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-      Semaphore permits = new Semaphore(32);
-      try {
-        for (int i = 0; i < n; i++) {
-          PersistentVolume pv = Fixtures.withLabels(Fixtures.pv(String.format("%s-pv-%05d", ns, i), "1Gi", cls, "ReadWriteOnce"),
-              Map.of("bench", ns));
-          permits.acquire();
-          pool.execute(() -> {
-            try {
-              admin.persistentVolumes().resource(pv).create();
-            } finally {
-              permits.release();
-            }
-          });
-        }
-      } finally {
-        pool.shutdown();
-        pool.awaitTermination(30, java.util.concurrent.TimeUnit.MINUTES);
-      }
+      ConvergenceBenchmarkTest.inParallel(n, 32, i -> admin.persistentVolumes().resource(Fixtures.withLabels(
+          Fixtures.pv(String.format("%s-pv-%05d", ns, i), "1Gi", cls, "ReadWriteOnce"), Map.of("bench", ns))).create());
     }
   }
 }
