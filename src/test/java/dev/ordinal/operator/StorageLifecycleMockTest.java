@@ -3,9 +3,6 @@ package dev.ordinal.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ordinal.api.v1alpha1.OrdinalSet;
-import dev.ordinal.api.v1alpha1.PersistentVolumeClaimRetentionPolicy;
-import dev.ordinal.api.v1alpha1.RetentionPolicyType;
 import dev.ordinal.testing.Cluster;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import java.util.List;
@@ -33,14 +30,7 @@ class StorageLifecycleMockTest extends StorageLifecycleScenarios {
    */
   @Test
   void claimsStillOwnedByDeletedPodsAreTakenBackWhenTheirOrdinalsAreWantedAgain() {
-    Cluster c = new Cluster(harness);
-    for (int i = 0; i < 3; i++) {
-      c.createPv("pv-" + i, "1Gi");
-    }
-    OrdinalSet set = c.web(3);
-    set.getSpec().setPersistentVolumeClaimRetentionPolicy(new PersistentVolumeClaimRetentionPolicy(RetentionPolicyType.Delete, RetentionPolicyType.Delete));
-    c.create(set);
-    c.awaitReady("web-0", "web-1", "web-2");
+    Cluster c = readyUnderDeletePolicies(3);
     String setUid = c.set("web").getMetadata().getUid();
     String web1 = c.pod("web-1").getMetadata().getUid();
     PersistentVolumeClaim before1 = c.claim("www-web-1");

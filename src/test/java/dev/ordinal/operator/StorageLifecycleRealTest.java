@@ -3,9 +3,6 @@ package dev.ordinal.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ordinal.api.v1alpha1.OrdinalSet;
-import dev.ordinal.api.v1alpha1.PersistentVolumeClaimRetentionPolicy;
-import dev.ordinal.api.v1alpha1.RetentionPolicyType;
 import dev.ordinal.testing.Cluster;
 import dev.ordinal.testing.Harness;
 import dev.ordinal.testing.real.RealHarness;
@@ -32,14 +29,7 @@ class StorageLifecycleRealTest extends StorageLifecycleScenarios {
    */
   @Test
   void scaleDownAndStraightBackUpConvergesWhicheverTheGarbageCollectorOrTheSetWins() {
-    Cluster c = new Cluster(harness);
-    for (int i = 0; i < 5; i++) {
-      c.createPv("pv-" + i, "1Gi");
-    }
-    OrdinalSet set = c.web(3);
-    set.getSpec().setPersistentVolumeClaimRetentionPolicy(new PersistentVolumeClaimRetentionPolicy(RetentionPolicyType.Delete, RetentionPolicyType.Delete));
-    c.create(set);
-    c.awaitReady("web-0", "web-1", "web-2");
+    Cluster c = readyUnderDeletePolicies(5);
     String setUid = c.set("web").getMetadata().getUid();
     c.scale("web", 1);
     await().atMost(Cluster.TIMEOUT).until(() -> c.podNames().equals(List.of("web-0")));

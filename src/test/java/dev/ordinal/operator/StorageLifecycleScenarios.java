@@ -42,6 +42,19 @@ abstract class StorageLifecycleScenarios {
     return c;
   }
 
+  /** Three Ready replicas under whenDeleted and whenScaled Delete, on {@code volumes} 1Gi volumes of the test's class. */
+  protected Cluster readyUnderDeletePolicies(int volumes) {
+    Cluster c = new Cluster(harness());
+    for (int i = 0; i < volumes; i++) {
+      c.createPv("pv-" + i, "1Gi");
+    }
+    OrdinalSet set = c.web(3);
+    set.getSpec().setPersistentVolumeClaimRetentionPolicy(new PersistentVolumeClaimRetentionPolicy(RetentionPolicyType.Delete, RetentionPolicyType.Delete));
+    c.create(set);
+    c.awaitReady("web-0", "web-1", "web-2");
+    return c;
+  }
+
   private static void setTemplateStorage(Cluster c, String size) {
     c.client().resources(OrdinalSet.class).inNamespace(c.ns()).withName("web").patch(PatchContext.of(PatchType.JSON),
         "[{\"op\":\"replace\",\"path\":\"/spec/volumeClaimTemplates/0/spec/resources/requests/storage\",\"value\":\"" + size + "\"}]");
