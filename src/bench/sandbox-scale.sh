@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Start-up and scale of the sandbox, measured from outside with kubectl (docs/sandbox.md):
+#   1. wall time from launching the sandbox (web example) to its "sandbox ready" line;
+#   2. a Parallel OrdinalSet of N replicas with N pre-created 1Gi PVs: wall time from
+#      `kubectl create` of the set to status.readyReplicas == N (every pod Running and Ready,
+#      every claim Bound), polled every 0.5 s.
+# Usage: src/bench/sandbox-scale.sh real|mock [N]     (needs target/ordinal-operator.jar and kubectl)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+backend=${1:?real or mock}
+n=${2:-1000}
+java=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+work=$(mktemp -d)
+trap 'kill "${pid:-0}" 2>/dev/null; wait "${pid:-0}" 2>/dev/null; rm -rf "$work"' EXIT
+export KUBECONFIG=$work/kubeconfig
+
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.1f", b - a}'; }
+
+start_sandbox() { # $1 = example; prints seconds to "sandbox ready"
+  local t0; t0=$(now)
+  "$java" -XX:TieredStopAtLevel=1 --sun-misc-unsafe-memory-access=allow -jar target/ordinal-operator.jar sandbox \
+    --backend "$backend" --port 0 --kubeconfig "$KUBECONFIG" --example "$1" >"$work/out" 2>&1 &
+  pid=$!
+  until grep -q "sandbox ready" "$work/out"; do
+    kill -0 "$pid" 2>/dev/null || { cat "$work/out"; exit 1; }
+    sleep 0.1
+  done
+  since "$t0"
+}
+
+echo "startup ($backend, example web): $(start_sandbox web) s to 'sandbox ready'"
+grep "started in" "$work/out"
+kill "$pid"; wait "$pid" 2>/dev/null || true
+
+echo "scale ($backend): starting a sandbox without example ..."
+start_sandbox none >/dev/null
+{
+  cat <<YAML
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: bench}
+provisioner: kubernetes.io/no-provisioner
+volumeBindingMode: Immediate
+YAML
+  for i in $(seq 0 $((n - 1))); do
+    cat <<YAML
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: bench-pv-$i}
+spec:
+  storageClassName: bench
+  capacity: {storage: 1Gi}
+  accessModes: [ReadWriteOnce]
+  persistentVolumeReclaimPolicy: Retain
+  hostPath: {path: /tmp/ordinal-bench/pv-$i}
+YAML
+  done
+} >"$work/pvs.yaml"
+t=$(now)
+kubectl create -f "$work/pvs.yaml" >/dev/null
+echo "setup: $n PVs created in $(since "$t") s"
+until [ "$(kubectl get pv -o jsonpath='{range .items[*]}{.status.phase}{"\n"}{end}' | grep -c '^Available$')" -ge "$n" ]; do sleep 0.5; done
+echo "setup: $n PVs Available after $(since "$t") s"
+cat >"$work/set.yaml" <<YAML
+apiVersion: ordinal.dev/v1alpha1
+kind: OrdinalSet
+metadata: {name: bench}
+spec:
+  replicas: $n
+  podManagementPolicy: Parallel
+  serviceName: bench
+  selector: {matchLabels: {app: bench}}
+  template:
+    metadata: {labels: {app: bench}}
+    spec:
+      containers: [{name: c, image: nginx:1.27, volumeMounts: [{name: data, mountPath: /data}]}]
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec:
+      accessModes: [ReadWriteOnce]
+      storageClassName: bench
+      resources: {requests: {storage: 1Gi}}
+YAML
+t0=$(now)
+kubectl create -f "$work/set.yaml" >/dev/null
+last=""
+while true; do
+  ready=$(kubectl get ords bench -o jsonpath='{.status.readyReplicas}' 2>/dev/null || true)
+  if [ "${ready:-0}" != "$last" ]; then echo "  $(since "$t0") s: readyReplicas=${ready:-0}"; last=${ready:-0}; fi
+  [ "${ready:-0}" -ge "$n" ] && break
+  sleep 0.5
+done
+echo "scale ($backend): Parallel set of $n with $n PVs all Ready in $(since "$t0") s"
+bound=$(kubectl get pvc -o jsonpath='{range .items[*]}{.status.phase}{"\n"}{end}' | grep -c '^Bound$')
+echo "claims Bound: $bound"
