@@ -11,13 +11,15 @@ backend=${1:?real or mock}
 n=${2:-1000}
 java=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 work=$(mktemp -d)
-trap 'kill "${pid:-0}" 2>/dev/null; wait "${pid:-0}" 2>/dev/null; rm -rf "$work"' EXIT
+pid=""
+stop_sandbox() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; fi; }
+trap 'stop_sandbox; rm -rf "$work"' EXIT
 export KUBECONFIG=$work/kubeconfig
 
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.1f", b - a}'; }
 
-start_sandbox() { # $1 = example; prints seconds to "sandbox ready"
+start_sandbox() { # $1 = example; sets pid, and took = seconds to "sandbox ready"
   local t0; t0=$(now)
   "$java" -XX:TieredStopAtLevel=1 --sun-misc-unsafe-memory-access=allow -jar target/ordinal-operator.jar sandbox \
     --backend "$backend" --port 0 --kubeconfig "$KUBECONFIG" --example "$1" >"$work/out" 2>&1 &
@@ -26,15 +28,16 @@ start_sandbox() { # $1 = example; prints seconds to "sandbox ready"
     kill -0 "$pid" 2>/dev/null || { cat "$work/out"; exit 1; }
     sleep 0.1
   done
-  since "$t0"
+  took=$(since "$t0")
 }
 
-echo "startup ($backend, example web): $(start_sandbox web) s to 'sandbox ready'"
+start_sandbox web
+echo "startup ($backend, example web): $took s to 'sandbox ready'"
 grep "started in" "$work/out"
-kill "$pid"; wait "$pid" 2>/dev/null || true
+stop_sandbox
 
 echo "scale ($backend): starting a sandbox without example ..."
-start_sandbox none >/dev/null
+start_sandbox none
 {
   cat <<YAML
 apiVersion: storage.k8s.io/v1
