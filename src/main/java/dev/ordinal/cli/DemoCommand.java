@@ -26,6 +26,7 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     LogSettings.apply("text", logLevel);
     LogSettings.quietenUnstableVersionWarning();
+    LogSettings.quietenKubeApiTestProcessLogs();
     Sandbox.Backend requested;
     try {
       requested = Sandbox.Backend.parse(backend);

@@ -56,6 +56,7 @@ public final class SandboxCommand implements Callable<Integer> {
     }
     LogSettings.apply("text", logLevel);
     LogSettings.quietenUnstableVersionWarning();
+    LogSettings.quietenKubeApiTestProcessLogs();
     Sandbox.Backend requested;
     try {
       requested = Sandbox.Backend.parse(backend);

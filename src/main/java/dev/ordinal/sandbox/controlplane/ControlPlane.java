@@ -56,6 +56,7 @@ public final class ControlPlane implements AutoCloseable {
   private int apiServerPort;
   private Process apiServer;
   private Process controllerManager;
+  private volatile boolean closing;
   private Path kubeconfig;
 
   private ControlPlane(ControlPlaneBinaries binaries, Path workDir, int apiServerPort) {
@@ -64,7 +65,7 @@ public final class ControlPlane implements AutoCloseable {
     this.config = binaries.kubeApiTestConfig();
     this.binaryManager = new BinaryManager(config);
     this.certs = new CertManager(config.getKubeAPITestDir());
-    this.etcd = new EtcdProcess(binaryManager, p -> log.error("etcd exited unexpectedly"), true, config.getStartupTimeout());
+    this.etcd = new EtcdProcess(binaryManager, p -> reportUnexpectedStop("etcd"), true, config.getStartupTimeout());
     this.workDir = workDir;
     this.insecure = insecureHttpClient();
   }
@@ -264,6 +265,7 @@ public final class ControlPlane implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     stop(controllerManager);
     stop(apiServer);
     try {
@@ -286,6 +288,26 @@ public final class ControlPlane implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Logs a process that stopped on its own, unless the control plane is being closed: Ctrl-C in a
+   * terminal signals the whole process group, so etcd may stop a moment before {@link #close()}
+   * runs in the JVM's shutdown hook. Judged after a short grace period for that reason.
+   */
+  private void reportUnexpectedStop(String name) {
+    Thread t = new Thread(() -> {
+      try {
+        Thread.sleep(2000);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (!closing) {
+        log.error("{} exited unexpectedly; see {}", name, workDir);
+      }
+    }, "control-plane-watch");
+    t.setDaemon(true);
+    t.start();
   }
 
   /** Thrown when no control plane can be had on this machine; the message says why and what to do. */
