@@ -5,6 +5,9 @@
 #      `kubectl create` of the set to status.readyReplicas == N (every pod Running and Ready,
 #      every claim Bound), polled every 0.5 s.
 # Usage: src/bench/sandbox-scale.sh real|mock [N]     (needs target/ordinal-operator.jar and kubectl)
+# Env: JAVA_OPTS (default: ./sandbox's -XX:TieredStopAtLevel=1), SKIP_STARTUP=1 (scale only).
+# Prints the CPU seconds of the sandbox's JVM and of each process it started (etcd,
+# kube-apiserver, kube-controller-manager) before and after the set, to say where time went.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 backend=${1:?real or mock}
@@ -17,11 +20,20 @@ trap 'stop_sandbox; rm -rf "$work"' EXIT
 export KUBECONFIG=$work/kubeconfig
 
 now() { date +%s.%N; }
+# CPU seconds (user + system) so far of the sandbox's JVM and of each process it started.
+cpu() {
+  local p
+  for p in "$pid" $(pgrep -P "$pid" || true); do
+    [ -r "/proc/$p/stat" ] && awk -v hz="$(getconf CLK_TCK)" '{gsub(/[()]/, "", $2); printf "%s=%.1f ", $2, ($14 + $15) / hz}' "/proc/$p/stat"
+  done
+  echo
+}
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.1f", b - a}'; }
 
 start_sandbox() { # $1 = example; sets pid, and took = seconds to "sandbox ready"
   local t0; t0=$(now)
-  "$java" -XX:TieredStopAtLevel=1 --sun-misc-unsafe-memory-access=allow -jar target/ordinal-operator.jar sandbox \
+  # shellcheck disable=SC2086
+  "$java" ${JAVA_OPTS--XX:TieredStopAtLevel=1} --sun-misc-unsafe-memory-access=allow -jar target/ordinal-operator.jar sandbox \
     --backend "$backend" --port 0 --kubeconfig "$KUBECONFIG" --example "$1" >"$work/out" 2>&1 &
   pid=$!
   until grep -q "sandbox ready" "$work/out"; do
@@ -31,10 +43,12 @@ start_sandbox() { # $1 = example; sets pid, and took = seconds to "sandbox ready
   took=$(since "$t0")
 }
 
-start_sandbox web
-echo "startup ($backend, example web): $took s to 'sandbox ready'"
-grep "started in" "$work/out"
-stop_sandbox
+if [ -z "${SKIP_STARTUP:-}" ]; then
+  start_sandbox web
+  echo "startup ($backend, example web): $took s to 'sandbox ready'"
+  grep "started in" "$work/out"
+  stop_sandbox
+fi
 
 echo "scale ($backend): starting a sandbox without example ..."
 start_sandbox none
@@ -86,6 +100,7 @@ spec:
       storageClassName: bench
       resources: {requests: {storage: 1Gi}}
 YAML
+echo "load average before the set: $(cut -d' ' -f1-3 /proc/loadavg); CPU s so far: $(cpu)"
 t0=$(now)
 kubectl create -f "$work/set.yaml" >/dev/null
 last=""
@@ -96,5 +111,6 @@ while true; do
   sleep 0.5
 done
 echo "scale ($backend): Parallel set of $n with $n PVs all Ready in $(since "$t0") s"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); CPU s so far: $(cpu)"
 bound=$(kubectl get pvc -o jsonpath='{range .items[*]}{.status.phase}{"\n"}{end}' | grep -c '^Bound$')
 echo "claims Bound: $bound"
