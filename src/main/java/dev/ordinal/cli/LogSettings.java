@@ -40,4 +40,14 @@ final class LogSettings {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     context.getLogger("io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils").setLevel(Level.ERROR);
   }
+
+  /**
+   * kube-api-test logs an ERROR of its own when etcd stops before it was asked to, which Ctrl-C
+   * in a terminal does (it signals etcd too); ControlPlane reports a stop that was not part of a
+   * shutdown itself.
+   */
+  static void quietenKubeApiTestProcessLogs() {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    context.getLogger("io.fabric8.kubeapitest.process").setLevel(Level.OFF);
+  }
 }

@@ -1,6 +1,8 @@
 package dev.ordinal.cli;
 
 import dev.ordinal.sandbox.Sandbox;
+import dev.ordinal.sandbox.controlplane.ControlPlane;
+import dev.ordinal.sandbox.controlplane.ControlPlaneBinaries;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,9 +13,13 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Runs the operator on an embedded API server that the user's own kubectl can drive. */
+/**
+ * Runs the operator on a sandbox API server that the user's own kubectl can drive: a real control
+ * plane where its binaries can be had, else the embedded fabric8 mock.
+ */
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
-    description = "Runs the operator on an embedded API server that kubectl can drive (a simulation, not a cluster).")
+    description = "Runs the operator on a local API server that kubectl can drive: a real control plane (etcd, kube-apiserver,"
+        + " kube-controller-manager) where its binaries are found, else the embedded fabric8 mock. Not a production cluster.")
 public final class SandboxCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Spec
@@ -32,6 +38,11 @@ public final class SandboxCommand implements Callable<Integer> {
   @Option(names = "--seconds", description = "Stop after this many seconds (default: run until interrupted).")
   Long seconds;
 
+  @Option(names = "--backend", defaultValue = "auto",
+      description = "real (etcd, kube-apiserver, kube-controller-manager from KUBE_API_TEST_DIR or ~/.kubeapitest), mock (the"
+          + " embedded fabric8 mock), or auto: real when its binaries are found, else mock (default ${DEFAULT-VALUE}).")
+  String backend;
+
   @Option(names = "--log-level", defaultValue = "warn", description = "Level of the operator's own logs (default ${DEFAULT-VALUE}).")
   String logLevel;
 
@@ -45,12 +56,23 @@ public final class SandboxCommand implements Callable<Integer> {
     }
     LogSettings.apply("text", logLevel);
     LogSettings.quietenUnstableVersionWarning();
-    System.out.println("ordinal-operator sandbox: a simulation in one JVM, not a Kubernetes cluster. An embedded API server");
-    System.out.println("(fabric8 mock), a simulated kubelet (no container ever runs) and the real operator.");
+    LogSettings.quietenKubeApiTestProcessLogs();
+    Sandbox.Backend requested;
+    try {
+      requested = Sandbox.Backend.parse(backend);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("sandbox: " + e.getMessage());
+      return 2;
+    }
+    Optional<Sandbox.Backend> chosen = chooseBackend(requested, spec.commandLine().getErr(), System.out, "sandbox");
+    if (chosen.isEmpty()) {
+      return 2;
+    }
+    printBanner(chosen.get());
     Sandbox sandbox;
     try {
-      sandbox = Sandbox.start(new Sandbox.Options(port, kubeconfig, example, Duration.ofSeconds(60)));
-    } catch (IllegalArgumentException e) {
+      sandbox = Sandbox.start(new Sandbox.Options(port, kubeconfig, example, Duration.ofSeconds(60), requested));
+    } catch (IllegalArgumentException | ControlPlane.Unavailable e) {
       System.err.println("sandbox: " + e.getMessage());
       return 2;
     } catch (RuntimeException e) {
@@ -59,7 +81,17 @@ public final class SandboxCommand implements Callable<Integer> {
         spec.commandLine().getErr().println(portInUseMessage(port));
         return 2;
       }
+      if (e instanceof IllegalStateException) {
+        // A control-plane process that would not start, a timeout: the message names the log to read.
+        System.err.println("sandbox: " + e.getMessage());
+        return 1;
+      }
       throw e;
+    }
+    if (sandbox.fallbackReason().isPresent() && chosen.get() == Sandbox.Backend.REAL) {
+      // kube-api-test could not download etcd and kube-apiserver after all
+      System.out.println(fallbackLine("sandbox", sandbox.fallbackReason().get()));
+      printBanner(Sandbox.Backend.MOCK);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
@@ -68,7 +100,8 @@ public final class SandboxCommand implements Callable<Integer> {
     }, "sandbox-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-    System.out.printf("API server %s; example: %s; started in %.1f s.%n", sandbox.url(), example, sinceJvmStart / 1000.0);
+    System.out.printf("API server %s (%s); example: %s; started in %.1f s.%n", sandbox.url(),
+        sandbox.backend() == Sandbox.Backend.REAL ? "real" : "mock", example, sinceJvmStart / 1000.0);
     if ("web".equals(example)) {
       System.out.println("Try: kubectl get ordinalsets,pods,pvc  |  kubectl scale ordinalset web --replicas=3  |  kubectl get events");
     }
@@ -83,6 +116,47 @@ public final class SandboxCommand implements Callable<Integer> {
       stopped.await();
     }
     return 0;
+  }
+
+  /**
+   * Which backend a run gets, saying so: with {@code auto} and no real control plane, one line on
+   * {@code out} naming the reason and what to do; with {@code real} and none, one line on {@code err}
+   * and an empty result (exit 2).
+   */
+  static Optional<Sandbox.Backend> chooseBackend(Sandbox.Backend requested, java.io.PrintWriter err, java.io.PrintStream out,
+      String command) {
+    if (requested == Sandbox.Backend.MOCK) {
+      return Optional.of(Sandbox.Backend.MOCK);
+    }
+    Optional<String> unavailable = Sandbox.realAvailability();
+    if (unavailable.isEmpty()) {
+      return Optional.of(Sandbox.Backend.REAL);
+    }
+    if (requested == Sandbox.Backend.REAL) {
+      err.println(command + ": --backend real, but no real control plane can be started here: " + unavailable.get() + "; "
+          + Sandbox.REAL_BACKEND_HINT);
+      err.flush();
+      return Optional.empty();
+    }
+    out.println(fallbackLine(command, unavailable.get()));
+    return Optional.of(Sandbox.Backend.MOCK);
+  }
+
+  static String fallbackLine(String command, String reason) {
+    return command + ": no real control plane here (" + reason + "), so the embedded fabric8 mock runs instead; "
+        + Sandbox.REAL_BACKEND_HINT + ".";
+  }
+
+  private static void printBanner(Sandbox.Backend backend) {
+    if (backend == Sandbox.Backend.REAL) {
+      System.out.println("ordinal-operator sandbox: a real kube-apiserver v" + ControlPlaneBinaries.fromEnvironment().version()
+          + " with etcd and kube-controller-manager (PV binder, garbage collector)");
+      System.out.println("on this machine, a simulated kubelet (no container ever runs) and the real operator. Not a production cluster.");
+    } else {
+      System.out.println("ordinal-operator sandbox: a simulation in one JVM, not a Kubernetes cluster. An embedded API server");
+      System.out.println("(fabric8 mock), a simulated kubelet (no container ever runs) and the real operator.");
+    }
+    System.out.flush();
   }
 
   /** One line naming the port and the flag, instead of a stack trace, when something already listens there. */

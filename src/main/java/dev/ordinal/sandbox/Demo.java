@@ -14,10 +14,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +45,6 @@ public final class Demo {
   private final Sandbox sandbox;
   private final KubernetesClient client;
   private final PrintStream out;
-  private final HttpClient http = HttpClient.newHttpClient();
   private final ObjectMapper mapper = new ObjectMapper();
   /** Pod lifecycle as seen by a watch: "ADDED web-0", "READY web-0", "DELETED web-4". */
   private final List<String> podEvents = new CopyOnWriteArrayList<>();
@@ -64,9 +59,15 @@ public final class Demo {
 
   /** Starts a sandbox of its own (any free port, a temporary kubeconfig), runs the demo, stops it. */
   public static int runInOwnSandbox(PrintStream out) throws IOException {
+    return runInOwnSandbox(out, Sandbox.Backend.AUTO);
+  }
+
+  /** As {@link #runInOwnSandbox(PrintStream)}, on this backend. */
+  public static int runInOwnSandbox(PrintStream out, Sandbox.Backend backend) throws IOException {
     Path dir = Files.createTempDirectory("ordinal-demo");
     Path kubeconfig = dir.resolve("kubeconfig");
-    try (Sandbox sandbox = Sandbox.start(Sandbox.Options.defaults().withPort(0).withKubeconfig(kubeconfig).withExample("none"))) {
+    try (Sandbox sandbox = Sandbox.start(Sandbox.Options.defaults().withPort(0).withKubeconfig(kubeconfig).withExample("none")
+        .withBackend(backend))) {
       return new Demo(sandbox, out).run();
     } finally {
       Files.deleteIfExists(kubeconfig);
@@ -76,8 +77,13 @@ public final class Demo {
 
   /** Runs every step; 0 when each passed, 1 otherwise. */
   public int run() {
-    out.println("OrdinalSet walkthrough in the sandbox (a simulation, not a cluster), namespace " + NS + ".");
-    Watch watch = client.pods().inNamespace(NS).withLabel("app", "nginx").watch(new PodRecorder());
+    out.println("OrdinalSet walkthrough in the sandbox ("
+        + (sandbox.backend() == Sandbox.Backend.REAL ? "a real control plane" : "the embedded fabric8 mock")
+        + ", a simulated kubelet, not a production cluster), namespace " + NS + ".");
+    // Watch from a list's resourceVersion: a watch without one asks fabric8 for the initial events as
+    // a watch stream (sendInitialEvents), which a real kube-apiserver over etcd 3.4 refuses.
+    String from = client.pods().inNamespace(NS).withLabel("app", "nginx").list().getMetadata().getResourceVersion();
+    Watch watch = client.pods().inNamespace(NS).withLabel("app", "nginx").withResourceVersion(from).watch(new PodRecorder());
     try {
       step("1. Create: pods in order, claims Bound to the smallest fitting volume", this::create);
       step("2. Delete the pods: they come back with the same claims", this::deletePods);
@@ -388,12 +394,14 @@ public final class Demo {
   /** Prints the server's Table for a path the way kubectl does (columns of priority 0, 3 spaces apart). */
   void table(String path) {
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create(sandbox.url() + path))
-          .header("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json").GET()
-          .timeout(Duration.ofSeconds(10)).build();
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      // The client's own HTTP client: it carries the backend's TLS settings and credentials.
+      var http = client.getHttpClient();
+      var request = http.newHttpRequestBuilder().uri(sandbox.url() + path)
+          .setHeader("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json")
+          .timeout(10, java.util.concurrent.TimeUnit.SECONDS).build();
+      var response = http.sendAsync(request, String.class).get(15, java.util.concurrent.TimeUnit.SECONDS);
       JsonNode table = mapper.readTree(response.body());
-      if (response.statusCode() != 200) {
+      if (response.code() != 200) {
         out.println("  (" + table.path("message").asText(response.body()) + ")");
         return;
       }
@@ -433,7 +441,7 @@ public final class Demo {
         }
         out.println(sb.toString().stripTrailing());
       }
-    } catch (IOException e) {
+    } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       out.println("  (table unavailable: " + e.getMessage() + ")");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -8,6 +8,9 @@ import dev.ordinal.sandbox.apiserver.AdmissionValidator;
 import dev.ordinal.sandbox.apiserver.EmbeddedApiServer;
 import dev.ordinal.sandbox.apiserver.KubeconfigWriter;
 import dev.ordinal.sandbox.apiserver.WatchStreamingFront;
+import dev.ordinal.sandbox.cluster.VolumeResizer;
+import dev.ordinal.sandbox.controlplane.ControlPlane;
+import dev.ordinal.sandbox.controlplane.ControlPlaneBinaries;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -22,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Level;
@@ -29,11 +33,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One JVM that plays a small Kubernetes for the operator: the {@link EmbeddedApiServer} (fabric8
- * mock in CRUD mode, with its garbage collector and PV controller), the OrdinalSet CRD with its
- * schema and CEL rules enforced on admission, the {@link KubeletSimulator} and the operator itself,
- * plus a kubeconfig for the user's own kubectl. It is a simulation, not a cluster: no container
- * ever runs and no volume is ever mounted.
+ * A small Kubernetes for trying the operator, on one of two backends:
+ * <ul>
+ *   <li>{@link Backend#REAL}: a real control plane ({@link ControlPlane}: etcd, kube-apiserver,
+ *       kube-controller-manager with the PV binder and garbage collector) with the CRD installed,
+ *       plus the {@link VolumeResizer}, which a bare control plane lacks;
+ *   <li>{@link Backend#MOCK}: the {@link EmbeddedApiServer} (fabric8 mock in CRUD mode, with the
+ *       garbage collector, PV controller and resizer it plays) and the OrdinalSet CRD with its
+ *       schema and CEL rules enforced on admission, all in this JVM.
+ * </ul>
+ * On both, the {@link KubeletSimulator} plays the node and the operator itself runs in this JVM,
+ * and a kubeconfig is written for the user's own kubectl. It is not a production cluster: no
+ * container ever runs and no volume is ever mounted.
  */
 public final class Sandbox implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Sandbox.class);
@@ -47,80 +58,166 @@ public final class Sandbox implements AutoCloseable {
       "web", List.of("pvs.yaml", "web.yaml"),
       "one-pv-failure", List.of("one-pv-failure.yaml"));
 
+  /**
+   * Pods the kubelet simulator handles at once (never one pod twice at once). With one, a Parallel
+   * set of 1,000 on a real API server waited for the simulator: about one pod per second on the
+   * shared 2-core machine, four requests in series per pod. Order within a set is the operator's
+   * doing (it creates, deletes and replaces pods one at a time where the policy says so), not the
+   * simulator's.
+   */
+  static final int KUBELET_WORKERS = Integer.getInteger("ordinal.sandbox.kubeletWorkers", 8);
+
   // java.util.logging keeps loggers weakly: hold the ones we quieten.
   private static final List<java.util.logging.Logger> QUIETENED = new ArrayList<>();
+
+  /** Which API server the sandbox runs on. */
+  public enum Backend {
+    /** The real one where its binaries can be had ({@link #realAvailability()}), else the mock. */
+    AUTO,
+    /** etcd, kube-apiserver and kube-controller-manager: a real control plane on this machine. */
+    REAL,
+    /** The fabric8 mock server with the sandbox's emulation, in this JVM. */
+    MOCK;
+
+    public static Backend parse(String value) {
+      try {
+        return valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("unknown backend '" + value + "'; known: real, mock (or auto)");
+      }
+    }
+  }
 
   /**
    * @param port the API server's port on 127.0.0.1; 0 picks a free one
    * @param kubeconfig where to write the kubeconfig
    * @param example an entry of {@link #EXAMPLES}, or {@code none}
    * @param readyTimeout how long to wait for the operator and the example to settle
+   * @param backend which API server; {@link Backend#AUTO} falls back to the mock when no real one can be had
    */
-  public record Options(int port, Path kubeconfig, String example, Duration readyTimeout) {
+  public record Options(int port, Path kubeconfig, String example, Duration readyTimeout, Backend backend) {
     public Options {
       if (!"none".equals(example) && !EXAMPLES.containsKey(example)) {
         throw new IllegalArgumentException("unknown example '" + example + "'; known: " + EXAMPLES.keySet() + " or none");
       }
+      Objects.requireNonNull(backend, "backend");
+    }
+
+    public Options(int port, Path kubeconfig, String example, Duration readyTimeout) {
+      this(port, kubeconfig, example, readyTimeout, Backend.AUTO);
     }
 
     public static Options defaults() {
-      return new Options(6443, Path.of("sandbox.kubeconfig"), "web", Duration.ofSeconds(30));
+      return new Options(6443, Path.of("sandbox.kubeconfig"), "web", Duration.ofSeconds(30), Backend.AUTO);
     }
 
     public Options withPort(int p) {
-      return new Options(p, kubeconfig, example, readyTimeout);
+      return new Options(p, kubeconfig, example, readyTimeout, backend);
     }
 
     public Options withKubeconfig(Path k) {
-      return new Options(port, k, example, readyTimeout);
+      return new Options(port, k, example, readyTimeout, backend);
     }
 
     public Options withExample(String e) {
-      return new Options(port, kubeconfig, e, readyTimeout);
+      return new Options(port, kubeconfig, e, readyTimeout, backend);
+    }
+
+    public Options withBackend(Backend b) {
+      return new Options(port, kubeconfig, example, readyTimeout, b);
+    }
+
+    public Options withReadyTimeout(Duration t) {
+      return new Options(port, kubeconfig, example, t, backend);
     }
   }
 
-  private final EmbeddedApiServer server;
-  private final WatchStreamingFront front;
+  /**
+   * Whether a real control plane can be started here: empty when it can, else the reason (no
+   * kube-controller-manager, which kube-api-test never downloads). etcd and kube-apiserver may
+   * still be downloaded by kube-api-test on a connected machine; {@link #start} says if that fails.
+   */
+  public static Optional<String> realAvailability() {
+    ControlPlaneBinaries binaries = ControlPlaneBinaries.fromEnvironment();
+    if (!binaries.controllerManagerPresent()) {
+      return Optional.of("no kube-controller-manager in " + binaries.binDir());
+    }
+    return Optional.empty();
+  }
+
+  /** What to do to get the real backend, for the one-line fallback notice. */
+  public static final String REAL_BACKEND_HINT =
+      "for the real one, run ../shared/kube-api-test/install.sh ~/.kubeapitest (or set KUBE_API_TEST_DIR to a folder of"
+          + " etcd, kube-apiserver and kube-controller-manager v" + ControlPlaneBinaries.PINNED_VERSION + ")";
+
+  /** The API server under the sandbox, with what it brings along; each backend closes its own parts. */
+  private interface Server extends AutoCloseable {
+    KubernetesClient client();
+
+    String url();
+
+    Path writeKubeconfig(Path file);
+
+    @Override
+    void close();
+  }
+
+  private final Backend backend;
+  private final Server server;
   private final KubeletSimulator kubelet;
   private final OrdinalOperator operator;
   private final Path kubeconfig;
+  private final Optional<String> fallbackReason;
 
-  private Sandbox(EmbeddedApiServer server, WatchStreamingFront front, KubeletSimulator kubelet, OrdinalOperator operator,
-      Path kubeconfig) {
+  private Sandbox(Backend backend, Server server, KubeletSimulator kubelet, OrdinalOperator operator, Path kubeconfig,
+      Optional<String> fallbackReason) {
+    this.backend = backend;
     this.server = server;
-    this.front = front;
     this.kubelet = kubelet;
     this.operator = operator;
     this.kubeconfig = kubeconfig;
+    this.fallbackReason = fallbackReason;
   }
 
-  /** Starts everything and returns once the operator is ready and the example's claims are Bound. */
+  /**
+   * Starts everything and returns once the operator is ready and the example's claims are Bound.
+   * With {@link Backend#REAL} and no control plane to be had, throws {@link ControlPlane.Unavailable};
+   * with {@link Backend#AUTO} it then runs on the mock and {@link #fallbackReason()} says why.
+   */
   public static Sandbox start(Options options) {
-    quietenMockServerLogs();
+    Optional<String> fallback = Optional.empty();
+    Backend backend = options.backend();
+    if (backend == Backend.AUTO) {
+      Optional<String> unavailable = realAvailability();
+      backend = unavailable.isPresent() ? Backend.MOCK : Backend.REAL;
+      fallback = unavailable;
+    }
     long t0 = System.nanoTime();
-    // Compiling the CEL rules takes a while: do it while the server starts.
-    var crdAndAdmission = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-      CustomResourceDefinition crd = loadCrd();
-      return Map.entry(crd, admission(crd));
-    });
-    EmbeddedApiServer server = EmbeddedApiServer.start(0);
-    log.debug("API server up after {} ms", (System.nanoTime() - t0) / 1_000_000);
+    Server server;
+    if (backend == Backend.REAL) {
+      try {
+        server = RealServer.start(options.port());
+      } catch (ControlPlane.Unavailable e) {
+        if (options.backend() != Backend.AUTO) {
+          throw e;
+        }
+        backend = Backend.MOCK;
+        fallback = Optional.of(e.getMessage());
+        server = MockServer.start(options.port());
+      }
+    } else {
+      server = MockServer.start(options.port());
+    }
+    log.debug("{} API server up after {} ms", backend, (System.nanoTime() - t0) / 1_000_000);
     KubeletSimulator kubelet = null;
     OrdinalOperator operator = null;
-    WatchStreamingFront front = null;
     try {
-      front = WatchStreamingFront.start(server, options.port());
-      CustomResourceDefinition crd = crdAndAdmission.join().getKey();
-      server.setAdmissionValidator(crdAndAdmission.join().getValue());
-      log.debug("admission compiled after {} ms", (System.nanoTime() - t0) / 1_000_000);
-      server.installCrd(crd);
-      kubelet = new KubeletSimulator(server.client(), KubeletSimulator.NODE_NAME, Instant::now).start();
+      kubelet = new KubeletSimulator(server.client(), KubeletSimulator.NODE_NAME, Instant::now, KUBELET_WORKERS).start();
       operator = OrdinalOperator.create(server.client(), OperatorConfig.local(Set.of()), new SimpleMeterRegistry(),
           Instant::now);
       operator.start();
-      Path kubeconfig = KubeconfigWriter.write(options.kubeconfig().toAbsolutePath(), front.url());
-      Sandbox sandbox = new Sandbox(server, front, kubelet, operator, kubeconfig);
+      Path kubeconfig = server.writeKubeconfig(options.kubeconfig().toAbsolutePath());
+      Sandbox sandbox = new Sandbox(backend, server, kubelet, operator, kubeconfig, fallback);
       sandbox.awaitOperatorReady(options.readyTimeout());
       log.debug("operator ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
       if (!"none".equals(options.example())) {
@@ -128,13 +225,7 @@ public final class Sandbox implements AutoCloseable {
         log.debug("example {} settled after {} ms", options.example(), (System.nanoTime() - t0) / 1_000_000);
       }
       return sandbox;
-    } catch (IOException e) {
-      server.close();
-      throw new UncheckedIOException("cannot listen on 127.0.0.1:" + options.port() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      if (front != null) {
-        front.close();
-      }
       if (operator != null) {
         operator.close();
       }
@@ -146,9 +237,195 @@ public final class Sandbox implements AutoCloseable {
     }
   }
 
+  /** The fabric8 mock behind the sandbox's front, with the cluster controllers it plays and the CRD's admission. */
+  private static final class MockServer implements Server {
+    private final EmbeddedApiServer server;
+    private final WatchStreamingFront front;
+
+    private MockServer(EmbeddedApiServer server, WatchStreamingFront front) {
+      this.server = server;
+      this.front = front;
+    }
+
+    static MockServer start(int port) {
+      quietenMockServerLogs();
+      // Compiling the CEL rules takes a while: do it while the server starts.
+      var crdAndAdmission = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        CustomResourceDefinition crd = loadCrd();
+        return Map.entry(crd, admission(crd));
+      });
+      EmbeddedApiServer server = EmbeddedApiServer.start(0);
+      try {
+        WatchStreamingFront front = WatchStreamingFront.start(server, port);
+        server.setAdmissionValidator(crdAndAdmission.join().getValue());
+        server.installCrd(crdAndAdmission.join().getKey());
+        return new MockServer(server, front);
+      } catch (IOException e) {
+        server.close();
+        throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+      } catch (RuntimeException e) {
+        server.close();
+        throw e;
+      }
+    }
+
+    @Override
+    public KubernetesClient client() {
+      return server.client();
+    }
+
+    @Override
+    public String url() {
+      return front.url();
+    }
+
+    @Override
+    public Path writeKubeconfig(Path file) {
+      return KubeconfigWriter.write(file, front.url());
+    }
+
+    @Override
+    public void close() {
+      front.close();
+      server.close();
+    }
+  }
+
+  /**
+   * A real control plane (etcd, kube-apiserver, kube-controller-manager with the PV binder, garbage
+   * collector, namespace and protection controllers), the CRD installed, and the one cluster part a
+   * bare control plane lacks and the operator relies on: the volume resizer (a CSI driver's).
+   */
+  private static final class RealServer implements Server {
+    private final ControlPlane plane;
+    private final KubernetesClient client;
+    private final VolumeResizer resizer;
+    private final Path workDir;
+
+    private RealServer(ControlPlane plane, KubernetesClient client, VolumeResizer resizer, Path workDir) {
+      this.plane = plane;
+      this.client = client;
+      this.resizer = resizer;
+      this.workDir = workDir;
+    }
+
+    static RealServer start(int port) {
+      Path workDir;
+      try {
+        workDir = Files.createTempDirectory("ordinal-sandbox-");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      ControlPlane plane;
+      try {
+        plane = ControlPlane.start(workDir, ControlPlaneBinaries.fromEnvironment(), port);
+      } catch (RuntimeException e) {
+        if (e instanceof ControlPlane.Unavailable) {
+          deleteTree(workDir);
+        }
+        throw e;
+      }
+      KubernetesClient client = null;
+      VolumeResizer resizer = null;
+      try {
+        client = plane.adminClient();
+        installCrd(client, loadCrd());
+        resizer = new VolumeResizer(client).start();
+        return new RealServer(plane, client, resizer, workDir);
+      } catch (RuntimeException e) {
+        if (resizer != null) {
+          resizer.close();
+        }
+        if (client != null) {
+          client.close();
+        }
+        plane.close();
+        throw e;
+      }
+    }
+
+    private static void installCrd(KubernetesClient client, CustomResourceDefinition crd) {
+      var crds = client.apiextensions().v1().customResourceDefinitions();
+      // Right after start the RBAC cache may answer 403 for a moment (deps notes): retry briefly.
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (true) {
+        try {
+          crds.resource(crd).createOr(r -> r.update());
+          break;
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+          if (System.nanoTime() > deadline || (e.getCode() != 403 && e.getCode() != 0 && e.getCode() < 500)) {
+            throw e;
+          }
+          sleep(200);
+        }
+      }
+      awaitTrue(Duration.ofSeconds(30), "CRD " + crd.getMetadata().getName() + " Established", () -> {
+        var c = crds.withName(crd.getMetadata().getName()).get();
+        return c != null && c.getStatus() != null && c.getStatus().getConditions() != null
+            && c.getStatus().getConditions().stream()
+                .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus()));
+      });
+    }
+
+    @Override
+    public KubernetesClient client() {
+      return client;
+    }
+
+    @Override
+    public String url() {
+      return plane.masterUrl();
+    }
+
+    @Override
+    public Path writeKubeconfig(Path file) {
+      try {
+        return KubeconfigWriter.writeTls(file, plane.masterUrl(), Files.readAllBytes(plane.apiServerCertificate()),
+            Files.readAllBytes(plane.clientCertificate()), Files.readAllBytes(plane.clientKey()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void close() {
+      resizer.close();
+      client.close();
+      plane.close(); // stops the processes and deletes etcd's data
+      deleteTree(workDir);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      log.debug("could not delete {}: {}", dir, e.getMessage());
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** The backend it runs on: {@link Backend#REAL} or {@link Backend#MOCK}, never AUTO. */
+  public Backend backend() {
+    return backend;
+  }
+
+  /** Why a sandbox asked for {@link Backend#AUTO} runs on the mock; empty when it runs on the real one. */
+  public Optional<String> fallbackReason() {
+    return fallbackReason;
+  }
+
   /** The URL kubectl uses (the kubeconfig's server). */
   public String url() {
-    return front.url();
+    return server.url();
   }
 
   public KubernetesClient client() {
@@ -300,7 +577,6 @@ public final class Sandbox implements AutoCloseable {
       log.warn("stopping the operator failed", e);
     }
     kubelet.close();
-    front.close();
     server.close();
   }
 }

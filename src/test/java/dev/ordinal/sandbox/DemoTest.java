@@ -2,25 +2,41 @@ package dev.ordinal.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ordinal.testing.real.RealTier;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** The demo, in-process: every step of the walkthrough holds, so the exit code is 0. */
+/**
+ * The demo, in-process, on both backends: every step of the walkthrough holds, so the exit code is
+ * 0. The real backend's run is skipped, with the reason printed, where no control plane can be had
+ * (and fails instead when ORDINAL_REAL_TIER=required).
+ */
 class DemoTest {
 
   @Test
-  void everyStepOfTheWalkthroughHolds() throws Exception {
+  void everyStepOfTheWalkthroughHoldsOnTheMock() throws Exception {
+    assertEveryStepHolds(Sandbox.Backend.MOCK);
+  }
+
+  @Test
+  void everyStepOfTheWalkthroughHoldsOnARealControlPlane() throws Exception {
+    RealTier.assumeAvailable("DemoTest on the real backend");
+    assertEveryStepHolds(Sandbox.Backend.REAL);
+  }
+
+  private static void assertEveryStepHolds(Sandbox.Backend backend) throws Exception {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     int exit;
     try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-      exit = Demo.runInOwnSandbox(out);
+      exit = Demo.runInOwnSandbox(out, backend);
     }
     String output = buffer.toString(StandardCharsets.UTF_8);
     System.out.println(output);
     assertThat(exit).as(output).isZero();
     assertThat(output)
+        .contains(backend == Sandbox.Backend.REAL ? "(a real control plane" : "(the embedded fabric8 mock")
         .contains("--- PASS: 1. Create")
         .contains("--- PASS: 2. Delete the pods")
         .contains("--- PASS: 3. Scale 2 -> 5 -> 2")

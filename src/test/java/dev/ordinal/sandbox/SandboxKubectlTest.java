@@ -2,6 +2,7 @@ package dev.ordinal.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ordinal.sandbox.controlplane.ControlPlaneBinaries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,48 +14,69 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The sandbox as a newcomer uses it: started with the web example, then driven by the installed
  * kubectl binary (skipped, with the reason printed, when none is on the PATH). Assertions are on
- * kubectl's own output. The tests build on each other, in order.
+ * kubectl's own output, and hold on both backends: {@link SandboxKubectlMockTest} and
+ * {@link SandboxKubectlRealTest} run the same tests, one sandbox per class. The tests build on each other, in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class SandboxKubectlTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class SandboxKubectlTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  @TempDir
-  static Path dir;
-  private static Sandbox sandbox;
-  private static Kubectl kubectl;
+  private Path dir;
+  private Sandbox sandbox;
+  private Kubectl kubectl;
+
+  abstract Sandbox.Backend backend();
 
   @BeforeAll
-  static void start() {
+  void start() throws java.io.IOException {
     Assumptions.assumeTrue(Kubectl.onPath().isPresent(), () -> {
       System.out.println("SandboxKubectlTest skipped: no kubectl on the PATH");
       return "kubectl is not on the PATH";
     });
-    sandbox = Sandbox.start(Sandbox.Options.defaults().withPort(0).withKubeconfig(dir.resolve("kubeconfig")));
+    dir = Files.createTempDirectory("sandbox-kubectl");
+    sandbox = Sandbox.start(Sandbox.Options.defaults().withPort(0).withKubeconfig(dir.resolve("kubeconfig"))
+        .withBackend(backend()));
     kubectl = new Kubectl(sandbox.kubeconfig(), dir);
   }
 
   @AfterAll
-  static void stop() {
+  void stop() throws java.io.IOException {
     if (sandbox != null) {
       sandbox.close();
+    }
+    if (dir != null) {
+      try (var paths = Files.walk(dir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  @Test
+  @Order(0)
+  void kubectlVersionNamesTheServer() {
+    String out = kubectl.ok("version").out();
+    if (sandbox.backend() == Sandbox.Backend.REAL) {
+      assertThat(out).contains("Server Version: v" + ControlPlaneBinaries.PINNED_VERSION);
+    } else {
+      assertThat(out).contains("Server Version:");
     }
   }
 
   /** The whitespace-separated cells of the line that starts with {@code name}. */
-  private static List<String> row(String table, String name) {
+  static List<String> row(String table, String name) {
     return table.lines().filter(l -> l.startsWith(name + " ")).findFirst()
         .map(l -> Arrays.asList(l.trim().split("\\s+")))
         .orElseThrow(() -> new AssertionError("no row " + name + " in\n" + table));
   }
 
-  private static List<String> header(String table) {
+  static List<String> header(String table) {
     return Arrays.asList(table.lines().findFirst().orElse("").trim().split("\\s{2,}"));
   }
 
@@ -176,9 +198,10 @@ class SandboxKubectlTest {
         """);
     Kubectl.Result r = kubectl.run("apply", "-f", bad.toString());
     assertThat(r.exit()).as(r.toString()).isNotZero();
-    // kube-apiserver 1.32's own words: the schema's minimum, then the scale subresource's check
-    assertThat(r.err()).contains("The OrdinalSet \"bad\" is invalid: [spec.replicas: Invalid value: -1: "
-        + "spec.replicas in body should be greater than or equal to 0, .spec.replicas: Invalid value: -1: should be a non-negative integer]");
+    // Two rules reject it (the schema's minimum and the CEL rule): kube-apiserver's Status lists them as
+    // causes, which kubectl prints as bullets; the mock's message lists them in brackets.
+    assertThat(r.err()).contains("The OrdinalSet \"bad\" is invalid: ")
+        .contains("spec.replicas: Invalid value: -1: spec.replicas in body should be greater than or equal to 0");
     assertThat(kubectl.run("get", "ordinalset", "bad").err()).contains("NotFound");
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ordinal.operator.OrdinalOperator;
 import dev.ordinal.operator.config.OperatorConfig;
 import dev.ordinal.sandbox.KubeletSimulator;
+import dev.ordinal.sandbox.controlplane.ControlPlane;
 import dev.ordinal.sandbox.cluster.VolumeResizer;
 import dev.ordinal.testing.Harness;
 import dev.ordinal.testing.OperatorHarness;

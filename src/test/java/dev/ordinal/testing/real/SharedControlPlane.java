@@ -1,6 +1,7 @@
 package dev.ordinal.testing.real;
 
 import dev.ordinal.deploy.Chart;
+import dev.ordinal.sandbox.controlplane.ControlPlane;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;

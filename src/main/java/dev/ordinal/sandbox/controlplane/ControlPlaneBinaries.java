@@ -1,4 +1,4 @@
-package dev.ordinal.testing.real;
+package dev.ordinal.sandbox.controlplane;
 
 import io.fabric8.kubeapitest.KubeAPIServerConfig;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
@@ -12,29 +12,38 @@ import java.nio.file.Path;
  * else kube-api-test's own cache {@code ~/.kubeapitest}; the version is pinned (so CI never
  * depends on the network) unless {@code KUBE_API_TEST_API_SERVER_VERSION} says otherwise.
  */
-record ControlPlaneBinaries(Path dir, String version) {
-  static final String PINNED_VERSION = "1.32.13";
-  static final String INSTALL_HINT =
+public record ControlPlaneBinaries(Path dir, String version) {
+  public static final String PINNED_VERSION = "1.32.13";
+  public static final String INSTALL_HINT =
       "unpack them with ../shared/kube-api-test/install.sh DIR and set KUBE_API_TEST_DIR=DIR";
 
-  static ControlPlaneBinaries fromEnvironment() {
+  public static ControlPlaneBinaries fromEnvironment() {
     String dir = firstNonBlank(System.getProperty("ordinal.kubeapitest.dir"), System.getenv("KUBE_API_TEST_DIR"),
         Path.of(System.getProperty("user.home"), KubeAPIServerConfigBuilder.DIRECTORY_NAME).toString());
     String version = firstNonBlank(System.getenv("KUBE_API_TEST_API_SERVER_VERSION"), PINNED_VERSION);
     return new ControlPlaneBinaries(Path.of(dir).toAbsolutePath(), version);
   }
 
-  Path binDir() {
+  public Path binDir() {
     return dir.resolve("k8s").resolve(version + "-linux-amd64");
   }
 
-  Path controllerManager() {
+  public Path controllerManager() {
     return binDir().resolve("kube-controller-manager");
   }
 
   /** True when etcd and kube-apiserver are already unpacked here: then nothing is downloaded. */
-  boolean serverBinariesPresent() {
+  public boolean serverBinariesPresent() {
     return Files.isExecutable(binDir().resolve("kube-apiserver")) && Files.isExecutable(binDir().resolve("etcd"));
+  }
+
+  /**
+   * True when a control plane can be started here: kube-controller-manager is present (kube-api-test
+   * never downloads it), and so are etcd and kube-apiserver, or kube-api-test may still download
+   * those two on a connected machine ({@link ControlPlane#start} says so if it cannot).
+   */
+  public boolean controllerManagerPresent() {
+    return Files.isExecutable(controllerManager());
   }
 
   /**

@@ -1,4 +1,4 @@
-package dev.ordinal.testing.real;
+package dev.ordinal.sandbox.controlplane;
 
 import io.fabric8.kubeapitest.KubeAPIServerConfig;
 import io.fabric8.kubeapitest.Utils;
@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ControlPlane implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
-  static final List<String> CONTROLLERS = List.of(
+  public static final List<String> CONTROLLERS = List.of(
       "persistentvolume-binder-controller", "garbage-collector-controller", "namespace-controller",
       "persistentvolumeclaim-protection-controller", "persistentvolume-protection-controller", "statefulset-controller");
 
@@ -56,29 +56,40 @@ public final class ControlPlane implements AutoCloseable {
   private int apiServerPort;
   private Process apiServer;
   private Process controllerManager;
+  private volatile boolean closing;
   private Path kubeconfig;
 
-  private ControlPlane(ControlPlaneBinaries binaries, Path workDir) {
+  private ControlPlane(ControlPlaneBinaries binaries, Path workDir, int apiServerPort) {
     this.binaries = binaries;
+    this.apiServerPort = apiServerPort;
     this.config = binaries.kubeApiTestConfig();
     this.binaryManager = new BinaryManager(config);
     this.certs = new CertManager(config.getKubeAPITestDir());
-    this.etcd = new EtcdProcess(binaryManager, p -> log.error("etcd exited unexpectedly"), true, config.getStartupTimeout());
+    this.etcd = new EtcdProcess(binaryManager, p -> reportUnexpectedStop("etcd"), true, config.getStartupTimeout());
     this.workDir = workDir;
     this.insecure = insecureHttpClient();
   }
 
   /**
-   * Starts etcd, kube-apiserver and kube-controller-manager; the empty result says, in its
-   * reason, why no control plane can be had here (no binaries and no download).
+   * Starts etcd, kube-apiserver (on a free port) and kube-controller-manager, with the binaries of
+   * {@link ControlPlaneBinaries#fromEnvironment()}; throws {@link Unavailable}, saying why, when no
+   * control plane can be had here (no binaries and no download).
    */
   public static ControlPlane start(Path workDir) {
-    ControlPlaneBinaries binaries = ControlPlaneBinaries.fromEnvironment();
-    if (!Files.isExecutable(binaries.controllerManager()) && binaries.serverBinariesPresent()) {
+    return start(workDir, ControlPlaneBinaries.fromEnvironment(), 0);
+  }
+
+  /**
+   * As {@link #start(Path)}, with these binaries and the API server on this port of 127.0.0.1
+   * (0 picks a free one). Process logs go to {@code workDir}.
+   */
+  public static ControlPlane start(Path workDir, ControlPlaneBinaries binaries, int apiServerPort) {
+    if (!binaries.controllerManagerPresent()) {
+      // Checked first: a download could bring etcd and kube-apiserver, but never this one.
       throw new Unavailable("no kube-controller-manager in " + binaries.binDir() + " (kube-api-test never downloads it): "
           + ControlPlaneBinaries.INSTALL_HINT);
     }
-    ControlPlane plane = new ControlPlane(binaries, workDir);
+    ControlPlane plane = new ControlPlane(binaries, workDir, apiServerPort);
     try {
       plane.startAll();
       return plane;
@@ -105,7 +116,9 @@ public final class ControlPlane implements AutoCloseable {
     long t0 = System.nanoTime();
     certs.createCertificatesIfNeeded();
     etcdPort = etcd.startEtcd();
-    apiServerPort = Utils.findFreePort();
+    if (apiServerPort == 0) {
+      apiServerPort = Utils.findFreePort();
+    }
     startApiServer();
     kubeconfig = workDir.resolve("admin.kubeconfig");
     write(kubeconfig, new KubeConfig(certs, binaryManager).generateKubeConfigYaml(apiServerPort));
@@ -195,6 +208,25 @@ public final class ControlPlane implements AutoCloseable {
     startApiServer();
   }
 
+  /** The binaries this control plane runs. */
+  public ControlPlaneBinaries binaries() {
+    return binaries;
+  }
+
+  /** The API server's serving certificate (self-signed: also the kubeconfig's certificate authority). */
+  public Path apiServerCertificate() {
+    return Path.of(certs.getAPIServerCertPath());
+  }
+
+  /** The admin's client certificate and key (kube-api-test's, in system:masters). */
+  public Path clientCertificate() {
+    return Path.of(certs.getClientCertPath());
+  }
+
+  public Path clientKey() {
+    return Path.of(certs.getClientKeyPath());
+  }
+
   /** The kubeconfig of the cluster admin (kube-api-test's client certificate in system:masters). */
   public Path adminKubeconfig() {
     return kubeconfig;
@@ -233,6 +265,7 @@ public final class ControlPlane implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     stop(controllerManager);
     stop(apiServer);
     try {
@@ -257,9 +290,29 @@ public final class ControlPlane implements AutoCloseable {
     }
   }
 
+  /**
+   * Logs a process that stopped on its own, unless the control plane is being closed: Ctrl-C in a
+   * terminal signals the whole process group, so etcd may stop a moment before {@link #close()}
+   * runs in the JVM's shutdown hook. Judged after a short grace period for that reason.
+   */
+  private void reportUnexpectedStop(String name) {
+    Thread t = new Thread(() -> {
+      try {
+        Thread.sleep(2000);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (!closing) {
+        log.error("{} exited unexpectedly; see {}", name, workDir);
+      }
+    }, "control-plane-watch");
+    t.setDaemon(true);
+    t.start();
+  }
+
   /** Thrown when no control plane can be had on this machine; the message says why and what to do. */
   public static final class Unavailable extends RuntimeException {
-    Unavailable(String reason) {
+    public Unavailable(String reason) {
       super(reason);
     }
   }
@@ -304,7 +357,7 @@ public final class ControlPlane implements AutoCloseable {
     }
   }
 
-  static Optional<String> unavailableReason(RuntimeException e) {
+  public static Optional<String> unavailableReason(RuntimeException e) {
     return e instanceof Unavailable ? Optional.of(e.getMessage()) : Optional.empty();
   }
 }
