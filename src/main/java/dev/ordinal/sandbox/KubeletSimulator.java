@@ -82,7 +82,9 @@ public final class KubeletSimulator implements AutoCloseable {
     ensureNode();
     classes = client.storage().v1().storageClasses().inform();
     claims = client.persistentVolumeClaims().inAnyNamespace().inform(new Handler<>(c -> claimChanged(c)));
-    pods = client.pods().inAnyNamespace().inform(new Handler<>(p -> enqueue(key(p))));
+    // Resynced every 10 s: a pod whose event was handled while the API server was away (a delete
+    // to finish, a status to write) is looked at again, as a kubelet's periodic sync does.
+    pods = client.pods().inAnyNamespace().inform(new Handler<>(p -> enqueue(key(p))), 10_000);
     informers.addAll(List.of(classes, claims, pods));
     return this;
   }

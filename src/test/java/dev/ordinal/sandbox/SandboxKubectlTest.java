@@ -171,7 +171,9 @@ abstract class SandboxKubectlTest {
   @Order(5)
   void aDeletedPodComesBackWithItsOwnClaimAndVolume() {
     String uid = kubectl.ok("get", "pod", "web-0", "-o", "jsonpath={.metadata.uid}").out();
-    assertThat(kubectl.ok("delete", "pod", "web-0").out()).contains("pod \"web-0\" deleted");
+    // --wait=false: the next step waits for the replacement; a loaded machine may need more than
+    // kubectl's 15 s here for the graceful deletion a real API server does
+    assertThat(kubectl.ok("delete", "pod", "web-0", "--wait=false").out()).contains("pod \"web-0\" deleted");
     kubectl.until(WAIT, r -> r.exit() == 0 && !r.out().isEmpty() && !r.out().startsWith(uid + " ")
         && r.out().endsWith(" True"), "get", "pod", "web-0", "-o",
         "jsonpath={.metadata.uid} {.status.conditions[?(@.type==\"Ready\")].status}");
