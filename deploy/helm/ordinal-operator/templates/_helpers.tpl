@@ -106,6 +106,12 @@ always need the ClusterRole.
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
+{{- if .Values.statefulSetStorage.enabled }}
+# Storage mode: labelled StatefulSets are read, never written.
+- apiGroups: ["apps"]
+  resources: ["statefulsets"]
+  verbs: ["list", "watch"]
+{{- end }}
 {{- end }}
 
 {{- define "ordinal-operator.rules.clusterScoped" -}}

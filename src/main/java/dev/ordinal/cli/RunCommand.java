@@ -53,6 +53,11 @@ public final class RunCommand implements Callable<Integer> {
       description = "Level of the operator's own logs (env ORDINAL_LOG_LEVEL).")
   String logLevel;
 
+  @Option(names = "--statefulset-storage", defaultValue = "${env:ORDINAL_STATEFULSET_STORAGE:-true}", arity = "1",
+      showDefaultValue = CommandLine.Help.Visibility.ALWAYS,
+      description = "Manage the storage of apps/v1 StatefulSets labelled ordinal.dev/storage=managed (env ORDINAL_STATEFULSET_STORAGE).")
+  boolean statefulSetStorage;
+
   private final Supplier<KubernetesClient> clients;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean stopping = new AtomicBoolean();
@@ -146,7 +151,7 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   OperatorConfig operatorConfig() {
-    OperatorConfig config = OperatorConfig.local(watchedNamespaces());
+    OperatorConfig config = OperatorConfig.local(watchedNamespaces()).withStatefulSetStorage(statefulSetStorage);
     if (leaderElection) {
       config = config.withLeaderElection(leaseNamespace.isBlank() ? null : leaseNamespace, leaseName);
     }

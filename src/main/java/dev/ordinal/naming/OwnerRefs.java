@@ -27,6 +27,14 @@ public final class OwnerRefs {
         .build();
   }
 
+  /** A StatefulSet's reference on its claims under whenDeleted: Delete, as its own controller writes it. */
+  public static OwnerReference statefulSetOwnsClaim(String setName, String setUid) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion("apps/v1").withKind("StatefulSet")
+        .withName(setName).withUid(setUid)
+        .build();
+  }
+
   public static OwnerReference podOwnsClaim(Pod pod) {
     return new OwnerReferenceBuilder()
         .withApiVersion("v1").withKind("Pod")

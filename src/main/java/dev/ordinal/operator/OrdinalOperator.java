@@ -3,6 +3,7 @@ package dev.ordinal.operator;
 import dev.ordinal.operator.config.OperatorConfig;
 import dev.ordinal.operator.execute.KubernetesActionExecutor;
 import dev.ordinal.operator.reconcile.OrdinalSetReconciler;
+import dev.ordinal.operator.statefulset.StatefulSetStorageReconciler;
 import dev.ordinal.operator.report.EventRecorder;
 import dev.ordinal.operator.report.OperatorMetrics;
 import dev.ordinal.revision.RevisionHash;
@@ -94,20 +95,35 @@ public final class OrdinalOperator implements AutoCloseable {
     OrdinalSetReconciler reconciler = new OrdinalSetReconciler(new dev.ordinal.planning.OrdinalPlanner(config.progressDeadline()), executor, events, metrics,
         new RevisionHash(), clock);
     operator.register(reconciler, c -> {
-      if (config.namespaces().isEmpty()) {
-        c.watchingAllNamespaces();
-      } else {
-        c.settingNamespaces(config.namespaces());
-      }
-      // JOSDK's default retry gives up after 5 attempts (about 26 s) and then waits for the next
-      // event or the max interval: after an API-server outage a set could idle, unconverged, until
-      // its spec changed (issue 14). Retry without a limit, backing off to at most RETRY_MAX_INTERVAL.
-      c.withRetry(failureRetry());
-      // A safety net for everything else (a missed event, a converged set whose world changed
-      // unnoticed): every set is re-planned from the caches at least this often.
-      c.withReconciliationMaxInterval(MAX_RECONCILIATION_INTERVAL);
+      watch(c, config);
     });
+    if (config.statefulSetStorage()) {
+      operator.register(new StatefulSetStorageReconciler(executor, events, metrics, clock), c -> {
+        watch(c, config);
+        c.withLabelSelector(StatefulSetStorageReconciler.LABEL_SELECTOR);
+        // Not generation-aware: a label or annotation (volume-reuse) change counts; the StatefulSet
+        // controller's status writes do not.
+        c.withGenerationAware(false);
+        c.withOnUpdateFilter(StatefulSetStorageReconciler::worthReconciling);
+      });
+    }
     return new OrdinalOperator(operator, executor, metrics, leadership, clock, InformerHealth.DEFAULT_WATCH_STALL_LIMIT);
+  }
+
+  /** Where and how often a controller looks, the same for both kinds of set. */
+  private static void watch(io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<?> c, OperatorConfig config) {
+    if (config.namespaces().isEmpty()) {
+      c.watchingAllNamespaces();
+    } else {
+      c.settingNamespaces(config.namespaces());
+    }
+    // JOSDK's default retry gives up after 5 attempts (about 26 s) and then waits for the next
+    // event or the max interval: after an API-server outage a set could idle, unconverged, until
+    // its spec changed (issue 14). Retry without a limit, backing off to at most RETRY_MAX_INTERVAL.
+    c.withRetry(failureRetry());
+    // A safety net for everything else (a missed event, a converged set whose world changed
+    // unnoticed): every set is re-planned from the caches at least this often.
+    c.withReconciliationMaxInterval(MAX_RECONCILIATION_INTERVAL);
   }
 
   public void start() {
@@ -162,7 +178,9 @@ public final class OrdinalOperator implements AutoCloseable {
 
   /** The configuration JOSDK runs the OrdinalSet controller with (tests check retry and intervals). */
   public io.javaoperatorsdk.operator.api.config.ControllerConfiguration<?> controllerConfiguration() {
-    return operator.getRuntimeInfo().getRegisteredControllers().iterator().next().getConfiguration();
+    return operator.getRuntimeInfo().getRegisteredControllers().stream()
+        .filter(c -> OrdinalSetReconciler.NAME.equals(c.getConfiguration().getName()))
+        .findFirst().orElseThrow().getConfiguration();
   }
 
   /** Every informer of every controller, as JOSDK reports its health. */

@@ -52,4 +52,37 @@ public final class ClaimFactory {
     }
     return new PersistentVolumeClaimBuilder().withMetadata(meta.build()).withSpec(spec).build();
   }
+
+  /**
+   * The claim a StatefulSet's own controller would create for a template and ordinal
+   * (getPersistentVolumeClaims and updateClaimOwnerRefForSetAndPod): the template's labels with the
+   * set's matchLabels over them, no label of ours, and the set as owner under whenDeleted: Delete.
+   * That controller then finds its claim as it would have made it and adopts it without a write.
+   */
+  public static PersistentVolumeClaim newStatefulSetClaim(SetDefinition set, PersistentVolumeClaim template, int ordinal,
+      Optional<String> defaultClass) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    if (template.getMetadata().getLabels() != null) {
+      labels.putAll(template.getMetadata().getLabels());
+    }
+    if (set.selector() != null && set.selector().getMatchLabels() != null) {
+      labels.putAll(set.selector().getMatchLabels());
+    }
+    PersistentVolumeClaimSpec spec = new PersistentVolumeClaimSpecBuilder(template.getSpec()).build();
+    if (spec.getStorageClassName() == null && defaultClass.isPresent()) {
+      // What the DefaultStorageClass admission plugin would write into the controller's claim.
+      spec.setStorageClassName(defaultClass.get());
+    }
+    var meta = new ObjectMetaBuilder()
+        .withName(OrdinalNames.claimName(template.getMetadata().getName(), set.name(), ordinal))
+        .withNamespace(set.namespace())
+        .withLabels(labels);
+    if (template.getMetadata().getAnnotations() != null && !template.getMetadata().getAnnotations().isEmpty()) {
+      meta.withAnnotations(new LinkedHashMap<>(template.getMetadata().getAnnotations()));
+    }
+    if (set.whenDeleted() == RetentionPolicyType.Delete) {
+      meta.withOwnerReferences(OwnerRefs.statefulSetOwnsClaim(set.name(), set.uid()));
+    }
+    return new PersistentVolumeClaimBuilder().withMetadata(meta.build()).withSpec(spec).build();
+  }
 }

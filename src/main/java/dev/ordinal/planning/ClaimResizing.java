@@ -32,6 +32,14 @@ final class ClaimResizing {
   private ClaimResizing() {}
 
   static Result plan(ObservedState state) {
+    return plan(state, true);
+  }
+
+  /**
+   * @param withPartition whether only ordinals at or above the partition grow (an OrdinalSet's
+   *     claims follow its rollout); a StatefulSet's claims grow whatever its pods' rollout
+   */
+  static Result plan(ObservedState state, boolean withPartition) {
     SetDefinition set = state.set();
     List<Action> actions = new ArrayList<>();
     List<String> waits = new ArrayList<>();
@@ -90,7 +98,7 @@ final class ClaimResizing {
         }
         // The template asks for more than this claim has.
         String wantedText = Quantities.display(template.getSpec().getResources().getRequests());
-        if (!RollingUpdatePolicy.getsUpdateRevision(set, ordinal)) {
+        if (withPartition && !RollingUpdatePolicy.getsUpdateRevision(set, ordinal)) {
           continue;
         }
         String className = claim.getSpec().getStorageClassName();

@@ -57,7 +57,7 @@ public final class OrdinalPlanner {
     private final List<EventNote> events = new ArrayList<>();
     private final List<String> waits = new ArrayList<>();
     private final List<String> storageProblems = new ArrayList<>();
-    private final List<NewClaim> newClaims = new ArrayList<>();
+    private final List<ClaimBindingPass.NewClaim> newClaims = new ArrayList<>();
     private Optional<String> stuck = Optional.empty();
     private Optional<Duration> requeueAfter = Optional.empty();
 
@@ -265,7 +265,7 @@ public final class OrdinalPlanner {
       for (PersistentVolumeClaim template : set.claimTemplates()) {
         String name = OrdinalNames.claimName(template.getMetadata().getName(), set.name(), ordinal);
         if (!state.claims().containsKey(name)) {
-          newClaims.add(new NewClaim(ordinal, ClaimFactory.newClaim(set, template, ordinal,
+          newClaims.add(new ClaimBindingPass.NewClaim(ordinal, ClaimFactory.newClaim(set, template, ordinal,
               StorageClasses.defaultClassName(state.storageClasses().values()))));
         }
       }
@@ -281,95 +281,12 @@ public final class OrdinalPlanner {
 
     /** Binds new claims (in the same binder call, so no PV is promised twice) and pending ones. */
     private void planBinding() {
-      List<ClaimToBind> toBind = new ArrayList<>();
-      List<Integer> ordinals = new ArrayList<>();
-      List<Boolean> isNew = new ArrayList<>();
-      for (NewClaim n : newClaims) {
-        toBind.add(new ClaimToBind(n.claim(), null));
-        ordinals.add(n.ordinal());
-        isNew.add(true);
-      }
-      for (int ordinal = set.start(); ordinal < set.endExclusive(); ordinal++) {
-        for (String template : set.claimTemplateNames()) {
-          PersistentVolumeClaim claim = state.claims().get(OrdinalNames.claimName(template, set.name(), ordinal));
-          if (claim != null && claim.getMetadata().getDeletionTimestamp() == null && !ClaimState.isSettled(claim, state.volumes())) {
-            Pod pod = state.pods().get(ordinal);
-            String node = pod == null || pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-            toBind.add(new ClaimToBind(claim, node));
-            ordinals.add(ordinal);
-            isNew.add(false);
-          }
-        }
-      }
-      if (toBind.isEmpty()) {
-        return;
-      }
-      ClaimBinder binder = new ClaimBinder(new StorageClasses(state.storageClasses()), state.nodes());
-      java.util.Set<String> reclaimed = new java.util.TreeSet<>();
-      Map<String, PersistentVolume> volumes = VolumeReuse.volumesForBinding(set, state.volumes(),
-          toBind.stream().map(ClaimToBind::claim).toList(), reclaimed);
-      List<BindingDecision> decisions = binder.decide(toBind, VolumeIndex.of(volumes.values()));
-      for (String volume : reclaimed) {
-        events.add(new EventNote(
-            new EventNote.Involved(dev.ordinal.api.v1alpha1.OrdinalSet.API_VERSION, dev.ordinal.api.v1alpha1.OrdinalSet.KIND,
-                set.namespace(), set.name(), set.uid()),
-            EventNote.Type.Normal, "ReusingVolume",
-            "volume " + volume + " is Released and was last bound to a claim of the same name; giving it back (volumeReuse SameOrdinal)"));
-      }
-      for (int i = 0; i < decisions.size(); i++) {
-        apply(decisions.get(i), toBind.get(i).claim(), ordinals.get(i), isNew.get(i));
-      }
-    }
-
-    private void apply(BindingDecision decision, PersistentVolumeClaim claim, int ordinal, boolean isNew) {
-      String ns = set.namespace();
-      String name = claim.getMetadata().getName();
-      switch (decision) {
-        case BindingDecision.Reserve r -> {
-          if (isNew) {
-            claimActions.add(new Action.CreateClaim(ordinal, BindWrites.naming(claim, r.volume().getMetadata().getName()),
-                Optional.of(BindWrites.reserved(r.volume(), ns, name, null))));
-          } else {
-            claimActions.add(new Action.BindClaim(ordinal, claim,
-                BindWrites.reserved(r.volume(), ns, name, claim.getMetadata().getUid())));
-          }
-          waits.add("binding claim " + name + " to volume " + r.volume().getMetadata().getName());
-        }
-        case BindingDecision.CompleteBind c -> {
-          claimActions.add(new Action.CompleteBind(ordinal, claim, c.volume()));
-          waits.add("completing bind of claim " + name + " to volume " + c.volume().getMetadata().getName());
-        }
-        case BindingDecision.AlreadyBound b -> {
-          if (isNew) {
-            claimActions.add(new Action.CreateClaim(ordinal, claim, Optional.empty()));
-          }
-        }
-        case BindingDecision.AwaitConsumer a -> {
-          createIfNew(claim, ordinal, isNew);
-          waits.add("claim " + name + " waits for its pod to be scheduled (WaitForFirstConsumer)");
-        }
-        case BindingDecision.AwaitProvisioning p -> {
-          createIfNew(claim, ordinal, isNew);
-          waits.add("claim " + name + " waits for provisioner " + p.provisioner());
-        }
-        case BindingDecision.Unbindable u -> {
-          createIfNew(claim, ordinal, isNew);
-          storageProblems.add(u.message());
-          waits.add("claim " + name + " is Pending");
-          setStuck(podName(ordinal) + " cannot start: claim " + name + " cannot bind");
-          if (!isNew) {
-            events.add(new EventNote(
-                new EventNote.Involved("v1", "PersistentVolumeClaim", ns, name, claim.getMetadata().getUid()),
-                EventNote.Type.Warning, EventNote.FAILED_BINDING, u.message()));
-          }
-        }
-      }
-    }
-
-    private void createIfNew(PersistentVolumeClaim claim, int ordinal, boolean isNew) {
-      if (isNew) {
-        claimActions.add(new Action.CreateClaim(ordinal, claim, Optional.empty()));
-      }
+      ClaimBindingPass.Result binding = ClaimBindingPass.plan(state, newClaims);
+      claimActions.addAll(binding.actions());
+      events.addAll(binding.events());
+      waits.addAll(binding.waits());
+      storageProblems.addAll(binding.storageProblems());
+      binding.stuck().ifPresent(this::setStuck);
     }
 
     /** Highest ordinal first; OrderedReady one at a time and only while every desired pod is healthy. */
@@ -414,8 +331,6 @@ public final class OrdinalPlanner {
       return OrdinalNames.podName(set.name(), ordinal);
     }
   }
-
-  private record NewClaim(int ordinal, PersistentVolumeClaim claim) {}
 
   /** Whether a claim needs no binding work: Bound, and its volume Bound to it. */
   static final class ClaimState {

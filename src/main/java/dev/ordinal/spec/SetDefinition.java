@@ -35,10 +35,29 @@ public record SetDefinition(
     RetentionPolicyType whenDeleted,
     RetentionPolicyType whenScaled,
     VolumeClaimUpdateStrategyType volumeClaimUpdateStrategy,
-    VolumeReuseType volumeReuse) {
+    VolumeReuseType volumeReuse,
+    SetKind kind) {
 
   public SetDefinition {
     claimTemplates = List.copyOf(claimTemplates);
+  }
+
+  /** The same set as an OrdinalSet (what {@link SpecValidator} builds). */
+  public SetDefinition(String namespace, String name, String uid, long generation, int replicas, int start, LabelSelector selector,
+      String serviceName, PodTemplateSpec template, List<PersistentVolumeClaim> claimTemplates, PodManagementPolicy podManagementPolicy,
+      UpdateStrategyType updateStrategy, int partition, IntOrString maxUnavailable, int minReadySeconds, int revisionHistoryLimit,
+      RetentionPolicyType whenDeleted, RetentionPolicyType whenScaled, VolumeClaimUpdateStrategyType volumeClaimUpdateStrategy,
+      VolumeReuseType volumeReuse) {
+    this(namespace, name, uid, generation, replicas, start, selector, serviceName, template, claimTemplates, podManagementPolicy,
+        updateStrategy, partition, maxUnavailable, minReadySeconds, revisionHistoryLimit, whenDeleted, whenScaled,
+        volumeClaimUpdateStrategy, volumeReuse, SetKind.ORDINAL_SET);
+  }
+
+  /** This set as another kind of object, with the given claim growth and volume reuse policies. */
+  public SetDefinition as(SetKind newKind, VolumeClaimUpdateStrategyType growth, VolumeReuseType reuse) {
+    return new SetDefinition(namespace, name, uid, generation, replicas, start, selector, serviceName, template, claimTemplates,
+        podManagementPolicy, updateStrategy, partition, maxUnavailable, minReadySeconds, revisionHistoryLimit, whenDeleted, whenScaled,
+        growth, reuse, newKind);
   }
 
   /** One past the highest desired ordinal. */

@@ -71,6 +71,19 @@ class ChartRbacTest {
   }
 
   @Test
+  void withoutStatefulSetStorageStatefulSetsAreNotGranted() {
+    Map<String, Set<String>> expected = new TreeMap<>(required());
+    expected.remove("apps/statefulsets");
+
+    assertThat(grants(Chart.template(List.of(), Map.of("statefulSetStorage.enabled", false)))).isEqualTo(expected);
+  }
+
+  @Test
+  void statefulSetsAreOnlyRead() {
+    assertThat(grants(Chart.template()).get("apps/statefulsets")).containsExactlyInAnyOrder("list", "watch");
+  }
+
+  @Test
   void claimsAndVolumesAreNeverDeletedAndVolumesNeverCreated() {
     Map<String, Set<String>> granted = grants(Chart.template());
 

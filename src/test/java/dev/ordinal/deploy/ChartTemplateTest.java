@@ -33,7 +33,8 @@ class ChartTemplateTest {
           "ORDINAL_LEADER_ELECTION_LEASE",
           "ORDINAL_HTTP_PORT",
           "ORDINAL_LOG_FORMAT",
-          "ORDINAL_LOG_LEVEL");
+          "ORDINAL_LOG_LEVEL",
+          "ORDINAL_STATEFULSET_STORAGE");
 
   @Test
   void defaultValuesRenderTheClusterWideOperatorWithoutServiceMonitor() {
@@ -118,7 +119,8 @@ class ChartTemplateTest {
         .containsEntry("ORDINAL_LEADER_ELECTION_LEASE", "ordinal-operator-leader")
         .containsEntry("ORDINAL_HTTP_PORT", "8080")
         .containsEntry("ORDINAL_LOG_FORMAT", "text")
-        .containsEntry("ORDINAL_LOG_LEVEL", "info");
+        .containsEntry("ORDINAL_LOG_LEVEL", "info")
+        .containsEntry("ORDINAL_STATEFULSET_STORAGE", "true");
     EnvVar podNamespace =
         operator.getEnv().stream().filter(e -> e.getName().equals("POD_NAMESPACE")).findFirst().orElseThrow();
     assertThat(podNamespace.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");

@@ -18,6 +18,7 @@ import java.util.Set;
  *     after the leader died without releasing it (the renew deadline is 2/3 of it, the retry period 2 s
  *     for the default, else 1/7 of it)
  * @param progressDeadline how long a pod may stay unready before the set reports itself stuck
+ * @param statefulSetStorage whether the storage mode for labelled apps/v1 StatefulSets runs
  */
 public record OperatorConfig(
     Set<String> namespaces,
@@ -28,7 +29,8 @@ public record OperatorConfig(
     int reconcileThreads,
     Duration cacheSyncTimeout,
     Duration leaseDuration,
-    Duration progressDeadline) {
+    Duration progressDeadline,
+    boolean statefulSetStorage) {
 
   public static final String DEFAULT_LEASE = "ordinal-operator-leader";
   /**
@@ -51,22 +53,28 @@ public record OperatorConfig(
   /** Watch the given namespaces (or all when none are given), without leader election. */
   public static OperatorConfig local(Set<String> namespaces) {
     return new OperatorConfig(namespaces, false, Optional.empty(), DEFAULT_LEASE, 64, 4, Duration.ofSeconds(30),
-        DEFAULT_LEASE_DURATION, DEFAULT_PROGRESS_DEADLINE);
+        DEFAULT_LEASE_DURATION, DEFAULT_PROGRESS_DEADLINE, true);
   }
 
   public OperatorConfig withLeaderElection(String namespace, String lease) {
     return new OperatorConfig(namespaces, true, Optional.ofNullable(namespace), lease, maxParallelWrites, reconcileThreads,
-        cacheSyncTimeout, leaseDuration, progressDeadline);
+        cacheSyncTimeout, leaseDuration, progressDeadline, statefulSetStorage);
   }
 
   public OperatorConfig withLeaseDuration(Duration duration) {
     return new OperatorConfig(namespaces, leaderElection, leaseNamespace, leaseName, maxParallelWrites, reconcileThreads,
-        cacheSyncTimeout, duration, progressDeadline);
+        cacheSyncTimeout, duration, progressDeadline, statefulSetStorage);
   }
 
   public OperatorConfig withProgressDeadline(Duration deadline) {
     return new OperatorConfig(namespaces, leaderElection, leaseNamespace, leaseName, maxParallelWrites, reconcileThreads,
-        cacheSyncTimeout, leaseDuration, deadline);
+        cacheSyncTimeout, leaseDuration, deadline, statefulSetStorage);
+  }
+
+  /** With or without the storage mode for labelled apps/v1 StatefulSets. */
+  public OperatorConfig withStatefulSetStorage(boolean enabled) {
+    return new OperatorConfig(namespaces, leaderElection, leaseNamespace, leaseName, maxParallelWrites, reconcileThreads,
+        cacheSyncTimeout, leaseDuration, progressDeadline, enabled);
   }
 
   /**

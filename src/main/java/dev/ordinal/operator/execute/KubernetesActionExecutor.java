@@ -1,6 +1,5 @@
 package dev.ordinal.operator.execute;
 
-import dev.ordinal.api.v1alpha1.OrdinalSet;
 import dev.ordinal.binding.BindWrites;
 import dev.ordinal.operator.report.OperatorMetrics;
 import dev.ordinal.planning.Action;
@@ -59,7 +58,7 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
     List<Action> done = Collections.synchronizedList(new ArrayList<>());
     List<Action> notDone = Collections.synchronizedList(new ArrayList<>());
     Successes successes = new Successes();
-    String key = set.namespace() + "/" + set.name();
+    String key = set.kind() + "/" + set.namespace() + "/" + set.name();
     int index = 0;
     int batch = set.isParallel() ? slowStart.first(key) : 1;
     int reached = batch;
@@ -344,7 +343,7 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
 
   private void setEvent(SetDefinition set, EventNote.Type type, String reason, String message) {
     events.record(new EventNote(
-        new EventNote.Involved(OrdinalSet.API_VERSION, OrdinalSet.KIND, set.namespace(), set.name(), set.uid()),
+        EventNote.Involved.of(set),
         type, reason, message));
   }
 
@@ -449,7 +448,7 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
         if (sorted.size() > NAMES_LISTED) {
           names.append(", ... ").append(sorted.get(sorted.size() - 1).name());
         }
-        setEvent(set, EventNote.Type.Normal, kind.reason, kind.verb + " " + sorted.size() + " " + kind.many + " (" + names + ") in OrdinalSet "
+        setEvent(set, EventNote.Type.Normal, kind.reason, kind.verb + " " + sorted.size() + " " + kind.many + " (" + names + ") in " + set.kind().kind() + " "
             + set.name() + " successful");
       }
     }
@@ -457,8 +456,8 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
     private String single(SetDefinition set, Kind kind, Done d) {
       return switch (kind) {
         case CREATE_CLAIM -> "create Claim " + d.name() + " Pod " + dev.ordinal.naming.OrdinalNames.podName(set.name(), d.ordinal())
-            + " in OrdinalSet " + set.name() + " success";
-        case CREATE_POD, DELETE_POD -> kind.verb + " Pod " + d.name() + " in OrdinalSet " + set.name() + " successful";
+            + " in " + set.kind().kind() + " " + set.name() + " success";
+        case CREATE_POD, DELETE_POD -> kind.verb + " Pod " + d.name() + " in " + set.kind().kind() + " " + set.name() + " successful";
       };
     }
   }

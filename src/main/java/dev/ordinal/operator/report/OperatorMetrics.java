@@ -21,6 +21,7 @@ public final class OperatorMetrics {
   private final MeterRegistry registry;
   private final Supplier<Instant> clock;
   private final Map<String, SetGauges> gauges = new ConcurrentHashMap<>();
+  private final Map<String, StatefulSetGauges> statefulSetGauges = new ConcurrentHashMap<>();
 
   public OperatorMetrics(MeterRegistry registry, Supplier<Instant> clock) {
     this.registry = registry;
@@ -77,6 +78,15 @@ public final class OperatorMetrics {
     g.updated.set(nz(status.getUpdatedReplicas()));
   }
 
+  /** The claims of a StatefulSet in storage mode: Bound, not Bound yet, and on their way to a larger template. */
+  public void statefulSetStorage(String namespace, String name, int bound, int pending, int resizing) {
+    StatefulSetGauges g = statefulSetGauges.computeIfAbsent(namespace + "/" + name,
+        k -> new StatefulSetGauges(registry, Tags.of("namespace", namespace, "statefulset", name)));
+    g.bound.set(bound);
+    g.pending.set(pending);
+    g.resizing.set(resizing);
+  }
+
   public void forget(String namespace, String name) {
     SetGauges g = gauges.remove(namespace + "/" + name);
     if (g != null) {
@@ -105,6 +115,21 @@ public final class OperatorMetrics {
 
     void remove(MeterRegistry registry) {
       meters.forEach(registry::remove);
+    }
+  }
+
+  private static final class StatefulSetGauges {
+    final AtomicInteger bound = new AtomicInteger();
+    final AtomicInteger pending = new AtomicInteger();
+    final AtomicInteger resizing = new AtomicInteger();
+
+    StatefulSetGauges(MeterRegistry registry, Tags tags) {
+      Gauge.builder("ordinal_statefulset_claims_bound", bound, AtomicInteger::get)
+          .description("Bound claims of a StatefulSet's desired ordinals (storage mode)").tags(tags).register(registry);
+      Gauge.builder("ordinal_statefulset_claims_pending", pending, AtomicInteger::get)
+          .description("Claims of a StatefulSet's desired ordinals not Bound yet (storage mode)").tags(tags).register(registry);
+      Gauge.builder("ordinal_statefulset_claims_resizing", resizing, AtomicInteger::get)
+          .description("Claims of a StatefulSet growing or waiting to grow to its template's size (storage mode)").tags(tags).register(registry);
     }
   }
 }
