@@ -51,6 +51,28 @@ public final class Fixtures {
     return set;
   }
 
+  /**
+   * The same set as an apps/v1 StatefulSet labelled for the storage mode (the OrdinalSet spec is
+   * a superset, so the fields carry over one to one).
+   */
+  public static io.fabric8.kubernetes.api.model.apps.StatefulSet statefulSet(String namespace, String name, int replicas,
+      String storageClass, String size) {
+    OrdinalSetSpec spec = set(namespace, name, replicas, storageClass, size).getSpec();
+    return new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder()
+        .withNewMetadata().withName(name).withNamespace(namespace)
+        .withLabels(new java.util.HashMap<>(Map.of(dev.ordinal.spec.StatefulSetDefinitions.STORAGE_LABEL,
+            dev.ordinal.spec.StatefulSetDefinitions.STORAGE_MANAGED)))
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(replicas)
+        .withServiceName(spec.getServiceName())
+        .withSelector(spec.getSelector())
+        .withTemplate(spec.getTemplate())
+        .withVolumeClaimTemplates(spec.getVolumeClaimTemplates())
+        .endSpec()
+        .build();
+  }
+
   public static OrdinalSet parallel(OrdinalSet set) {
     set.getSpec().setPodManagementPolicy(PodManagementPolicy.Parallel);
     return set;
