@@ -190,7 +190,14 @@ public final class OrdinalOperator implements AutoCloseable {
       Map<String, InformerWrappingEventSourceHealthIndicator> sources =
           controller.getControllerHealthInfo().informerEventSourceHealthIndicators();
       for (Map.Entry<String, InformerWrappingEventSourceHealthIndicator> source : sources.entrySet()) {
-        Map<String, InformerHealthIndicator> byNamespace = source.getValue().informerHealthIndicators();
+        Map<String, InformerHealthIndicator> byNamespace;
+        try {
+          byNamespace = source.getValue().informerHealthIndicators();
+        } catch (RuntimeException notStarted) {
+          // JOSDK has no informers behind a source whose start failed: it is not watching.
+          out.add(new InformerHealth.Informer(controller.getConfiguration().getName() + "/" + source.getKey(), false, false, false));
+          continue;
+        }
         for (Map.Entry<String, InformerHealthIndicator> e : byNamespace.entrySet()) {
           String ns = e.getKey();
           InformerHealthIndicator informer = e.getValue();

@@ -41,6 +41,17 @@ public sealed interface Action {
     }
   }
 
+  /**
+   * Write a volume's claimRef as given (the rest as observed, guarded by its resourceVersion): a
+   * reservation left behind for a claim that was bound elsewhere is released, or a Released volume
+   * is held for the claim of the same name (volume reuse).
+   */
+  record WriteVolume(int ordinal, PersistentVolume volume, String reason) implements Action {
+    public String describe() {
+      return "update volume " + volume.getMetadata().getName() + " (" + reason + ")";
+    }
+  }
+
   /** A ControllerRevision write (create, renumber or trim); set-level, so its ordinal is {@link #SET_LEVEL}. */
   record WriteRevision(dev.ordinal.revision.RevisionWrite write) implements Action {
     public int ordinal() {

@@ -40,6 +40,9 @@ public final class StatefulSetStoragePlanner {
 
     List<Action> actions = new ArrayList<>(binding.actions());
     List<EventNote> events = new ArrayList<>(binding.events());
+    // Volumes this plan binds are left to the binding; the rest may need a write of their own.
+    actions.addAll(VolumeReservations.holdForReuse(state, boundHere(binding.actions()), events));
+    actions.addAll(VolumeReservations.releaseStranded(state));
     List<String> waits = new ArrayList<>(binding.waits());
     EventNote.Involved onSet = EventNote.Involved.of(set);
     for (String problem : binding.storageProblems()) {
@@ -63,6 +66,19 @@ public final class StatefulSetStoragePlanner {
     }
     return new OrdinalPlan(actions, events, waits, binding.stuck(), binding.storageProblems(), Optional.empty(),
         resizing.refusals(), progress);
+  }
+
+  private static java.util.Set<String> boundHere(List<Action> actions) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (Action a : actions) {
+      switch (a) {
+        case Action.CreateClaim c -> c.reserve().ifPresent(v -> names.add(v.getMetadata().getName()));
+        case Action.BindClaim b -> names.add(b.volume().getMetadata().getName());
+        case Action.CompleteBind c -> names.add(c.volume().getMetadata().getName());
+        default -> { }
+      }
+    }
+    return names;
   }
 
   private static long waiting(List<VolumeClaimStatus> progress) {

@@ -93,6 +93,7 @@ final class ClusterModel {
       }
       case Action.CompleteBind a -> completeBind(a.claim(), a.volume());
       case Action.WriteRevision a -> { }
+      case Action.WriteVolume a -> updateVolume(a.volume());
       case Action.CreatePod a -> createPod(def, a);
       case Action.DeletePod a -> {
         Pod pod = pods.get(a.name());

@@ -69,6 +69,11 @@ final class Invariants {
         }
         case Action.SetClaimOwners a -> ownersFollowRetention(state, a);
         case Action.ResizeClaim a -> assertThat(set.inRange(a.ordinal())).as("resize of a claim outside the desired ordinals: %s", a.describe()).isTrue();
+        case Action.WriteVolume a -> {
+          var observed = state.volumes().get(a.volume().getMetadata().getName());
+          assertThat(observed.getStatus() == null || !"Bound".equals(observed.getStatus().getPhase()))
+              .as("a Bound volume's claimRef is never rewritten: %s", a.describe()).isTrue();
+        }
       }
     }
     if (!set.isParallel()) {

@@ -283,4 +283,74 @@ class StatefulSetStoragePlannerTest {
     assertThat(plan.events()).isEmpty();
     assertThat(plan.isConverged()).isTrue();
   }
+
+  private static PersistentVolume reservedFor(String pvName, String claimName, boolean byController) {
+    PersistentVolumeBuilder b = new PersistentVolumeBuilder(Fixtures.pv(pvName, "1Gi", "manual"))
+        .editSpec().withClaimRef(new ObjectReferenceBuilder().withNamespace(NS).withName(claimName).build()).endSpec();
+    if (byController) {
+      b.editMetadata().addToAnnotations("pv.kubernetes.io/bound-by-controller", "yes").endMetadata();
+    }
+    return b.build();
+  }
+
+  @Test
+  void aReservationLeftForAClaimTheClusterBoundElsewhereIsReleased() {
+    // We reserved pv-ours for www-web-0, the StatefulSet controller created the claim first and
+    // the cluster's binder bound it to pv-0: the reservation would hold pv-ours for ever.
+    List<PersistentVolume> pvs = new ArrayList<>();
+    List<PersistentVolumeClaim> claims = boundClaims(1, "1Gi", pvs);
+    pvs.add(reservedFor("pv-ours", "www-web-0", true));
+
+    OrdinalPlan plan = planner.plan(state(read(web(1)), claims, pvs, List.of()));
+
+    assertThat(plan.actions()).singleElement().isInstanceOfSatisfying(Action.WriteVolume.class, w -> {
+      assertThat(w.volume().getMetadata().getName()).isEqualTo("pv-ours");
+      assertThat(w.volume().getSpec().getClaimRef()).isNull();
+      assertThat(w.ordinal()).isZero();
+    });
+  }
+
+  @Test
+  void anAdminsPreBindingIsNeverReleased() {
+    List<PersistentVolume> pvs = new ArrayList<>();
+    List<PersistentVolumeClaim> claims = boundClaims(1, "1Gi", pvs);
+    pvs.add(reservedFor("pv-admin", "www-web-0", false));
+
+    OrdinalPlan plan = planner.plan(state(read(web(1)), claims, pvs, List.of()));
+
+    assertThat(plan.actions()).isEmpty();
+  }
+
+  @Test
+  void aReleasedVolumeIsHeldForItsClaimBeforeTheClaimComesBack() {
+    StatefulSet sts = web(1);
+    sts.getMetadata().setAnnotations(Map.of(StatefulSetDefinitions.VOLUME_REUSE_ANNOTATION, "SameOrdinal"));
+    List<PersistentVolume> pvs = new ArrayList<>();
+    List<PersistentVolumeClaim> claims = boundClaims(1, "1Gi", pvs);
+    pvs.add(new PersistentVolumeBuilder(Fixtures.pv("pv-old-1", "1Gi", "manual"))
+        .editSpec().withClaimRef(new ObjectReferenceBuilder().withNamespace(NS).withName("www-web-1").withUid("uid-gone").build()).endSpec()
+        .editStatus().withPhase("Released").endStatus().build());
+
+    OrdinalPlan plan = planner.plan(state(read(sts), claims, pvs, List.of()));
+
+    assertThat(plan.actions()).singleElement().isInstanceOfSatisfying(Action.WriteVolume.class, w -> {
+      assertThat(w.volume().getSpec().getClaimRef().getName()).isEqualTo("www-web-1");
+      assertThat(w.volume().getSpec().getClaimRef().getUid()).isNull();
+      assertThat(w.ordinal()).isEqualTo(1);
+    });
+    assertThat(plan.events()).anySatisfy(e -> assertThat(e.reason()).isEqualTo("ReusingVolume"));
+  }
+
+  @Test
+  void aReleasedVolumeOfAnotherSetIsNotHeld() {
+    StatefulSet sts = web(1);
+    sts.getMetadata().setAnnotations(Map.of(StatefulSetDefinitions.VOLUME_REUSE_ANNOTATION, "SameOrdinal"));
+    List<PersistentVolume> pvs = new ArrayList<>();
+    List<PersistentVolumeClaim> claims = boundClaims(1, "1Gi", pvs);
+    pvs.add(new PersistentVolumeBuilder(Fixtures.pv("pv-db", "1Gi", "manual"))
+        .editSpec().withClaimRef(new ObjectReferenceBuilder().withNamespace(NS).withName("www-webdb-1").withUid("uid-gone").build()).endSpec()
+        .editStatus().withPhase("Released").endStatus().build());
+
+    assertThat(planner.plan(state(read(sts), claims, pvs, List.of())).actions()).isEmpty();
+  }
 }

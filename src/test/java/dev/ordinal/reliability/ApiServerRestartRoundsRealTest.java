@@ -129,8 +129,21 @@ class ApiServerRestartRoundsRealTest {
     int n = leaseLosses.incrementAndGet();
     Thread.ofPlatform().name("pod-restart-" + n).start(() -> {
       System.out.println("[restart-rounds] lease lost (" + n + "): restarting the operator as the kubelet would restart the pod");
-      harness.stopOperator();
-      harness.startOperator(config(), requests::install, () -> restartAfterLostLease(requests));
+      // A process that cannot start (the API server still away) exits; the kubelet starts it again
+      // after its crash-loop back-off: 10 s, doubling.
+      Duration backOff = Duration.ofSeconds(10);
+      while (true) {
+        harness.stopOperator();
+        try {
+          harness.startOperator(config(), requests::install, () -> restartAfterLostLease(requests));
+          return;
+        } catch (RuntimeException e) {
+          System.out.println("[restart-rounds] the restarted operator could not start (" + e.getMessage() + "); next start in "
+              + backOff.toSeconds() + " s");
+          sleep(backOff);
+          backOff = backOff.multipliedBy(2);
+        }
+      }
     });
   }
 

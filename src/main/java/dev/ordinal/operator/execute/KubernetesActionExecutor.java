@@ -141,6 +141,7 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
       case Action.DeletePod a -> deletePod(set, a, successes);
       case Action.SetClaimOwners a -> setClaimOwners(set, a);
       case Action.ResizeClaim a -> resizeClaim(set, a);
+      case Action.WriteVolume a -> writeVolume(set, a);
     }
   }
 
@@ -289,6 +290,11 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
     }
   }
 
+  private void writeVolume(SetDefinition set, Action.WriteVolume a) {
+    client.persistentVolumes().resource(a.volume()).update();
+    log.info("set {}/{}: updated volume {}: {}", set.namespace(), set.name(), a.volume().getMetadata().getName(), a.reason());
+  }
+
   private void setClaimOwners(SetDefinition set, Action.SetClaimOwners a) {
     // A JSON patch that sets the whole list: a merge patch replaces lists too on an API server, but
     // the fabric8 mock merges them by index ([set, pod] patched with [pod] became [pod, pod]), so a
@@ -357,6 +363,7 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
       case Action.CompleteBind a -> "FailedBinding";
       case Action.SetClaimOwners a -> "FailedUpdate";
       case Action.ResizeClaim a -> "FailedResize";
+      case Action.WriteVolume a -> "FailedUpdate";
     };
   }
 

@@ -1,5 +1,6 @@
 package dev.ordinal.operator.statefulset;
 
+import dev.ordinal.naming.OrdinalNames;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 
@@ -12,32 +13,17 @@ final class StatefulSetClaimNames {
   private StatefulSetClaimNames() {}
 
   static boolean belongsTo(PersistentVolumeClaim claim, StatefulSet set) {
-    String name = claim.getMetadata().getName();
     if (set.getSpec() == null || set.getSpec().getVolumeClaimTemplates() == null
         || !set.getMetadata().getNamespace().equals(claim.getMetadata().getNamespace())) {
       return false;
     }
     for (PersistentVolumeClaim template : set.getSpec().getVolumeClaimTemplates()) {
-      if (template.getMetadata() == null || template.getMetadata().getName() == null) {
-        continue;
-      }
-      String prefix = template.getMetadata().getName() + "-" + set.getMetadata().getName() + "-";
-      if (name.length() > prefix.length() && name.startsWith(prefix) && isOrdinal(name.substring(prefix.length()))) {
+      if (template.getMetadata() != null && template.getMetadata().getName() != null
+          && OrdinalNames.ordinalOf(template.getMetadata().getName() + "-" + set.getMetadata().getName(),
+              claim.getMetadata().getName()).isPresent()) {
         return true;
       }
     }
     return false;
-  }
-
-  private static boolean isOrdinal(String s) {
-    if (s.length() > 10 || (s.length() > 1 && s.charAt(0) == '0')) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      if (!Character.isDigit(s.charAt(i))) {
-        return false;
-      }
-    }
-    return true;
   }
 }
