@@ -26,7 +26,8 @@ class RuntimeCliTest {
       List.of("--leader-election-lease", "ORDINAL_LEADER_ELECTION_LEASE", OperatorConfig.DEFAULT_LEASE),
       List.of("--http-port", "ORDINAL_HTTP_PORT", "8080"),
       List.of("--log-format", "ORDINAL_LOG_FORMAT", "text"),
-      List.of("--log-level", "ORDINAL_LOG_LEVEL", "info"));
+      List.of("--log-level", "ORDINAL_LOG_LEVEL", "info"),
+      List.of("--statefulset-storage", "ORDINAL_STATEFULSET_STORAGE", "true"));
 
   @Test
   void helpListsEveryFlagWithItsEnvironmentVariable() {
@@ -64,6 +65,15 @@ class RuntimeCliTest {
     assertThat(config.leaderElection()).isTrue();
     assertThat(config.leaseNamespace()).isEmpty();
     assertThat(config.leaseName()).isEqualTo(OperatorConfig.DEFAULT_LEASE);
+    assertThat(config.statefulSetStorage()).as("the StatefulSet storage mode is on by default").isTrue();
+  }
+
+  @Test
+  void statefulSetStorageModeCanBeTurnedOff() {
+    RunCommand run = new RunCommand();
+    new CommandLine(run).parseArgs("--statefulset-storage", "false");
+
+    assertThat(run.operatorConfig().statefulSetStorage()).isFalse();
   }
 
   @Test

@@ -50,7 +50,8 @@ class RuntimeEndpointsMockTest {
       assertThat(live.body()).isEqualTo("ok\n");
       assertThat(operator.informers()).as("every informer of the controller, each watching")
           .extracting(InformerHealth.Informer::name)
-          .contains("ordinalset/pods", "ordinalset/claims", "ordinalset/volumes", "ordinalset/revisions");
+          .contains("ordinalset/pods", "ordinalset/claims", "ordinalset/volumes", "ordinalset/revisions",
+              "statefulset-storage/statefulset-claims", "statefulset-storage/statefulset-volumes");
       assertThat(operator.informers()).allMatch(i -> i.running() && i.synced() && i.watching());
 
       c.createPv("pv-a", "1Gi");
