@@ -6,6 +6,7 @@ import dev.ordinal.naming.OrdinalNames;
 import dev.ordinal.naming.OwnerRefs;
 import dev.ordinal.spec.SetDefinition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpec;
@@ -23,34 +24,14 @@ public final class ClaimFactory {
    *     its class explicitly and matching never depends on a later change of default
    */
   public static PersistentVolumeClaim newClaim(SetDefinition set, PersistentVolumeClaim template, int ordinal, Optional<String> defaultClass) {
-    String templateName = template.getMetadata().getName();
-    Map<String, String> labels = new LinkedHashMap<>();
-    if (template.getMetadata().getLabels() != null) {
-      labels.putAll(template.getMetadata().getLabels());
+    PersistentVolumeClaim claim = fromTemplate(set, template, ordinal, defaultClass,
+        set.whenDeleted() == RetentionPolicyType.Delete ? OwnerRefs.setOwnsClaim(set.name(), set.uid()) : null);
+    claim.getMetadata().getLabels().put(Labels.SET_NAME, set.name());
+    claim.getMetadata().getLabels().put(Labels.POD_INDEX, Integer.toString(ordinal));
+    if (claim.getSpec().getVolumeMode() == null) {
+      claim.getSpec().setVolumeMode("Filesystem");
     }
-    if (set.selector() != null && set.selector().getMatchLabels() != null) {
-      labels.putAll(set.selector().getMatchLabels());
-    }
-    labels.put(Labels.SET_NAME, set.name());
-    labels.put(Labels.POD_INDEX, Integer.toString(ordinal));
-    PersistentVolumeClaimSpec spec = new PersistentVolumeClaimSpecBuilder(template.getSpec()).build();
-    if (spec.getStorageClassName() == null && defaultClass.isPresent()) {
-      spec.setStorageClassName(defaultClass.get());
-    }
-    if (spec.getVolumeMode() == null) {
-      spec.setVolumeMode("Filesystem");
-    }
-    var meta = new ObjectMetaBuilder()
-        .withName(OrdinalNames.claimName(templateName, set.name(), ordinal))
-        .withNamespace(set.namespace())
-        .withLabels(labels);
-    if (template.getMetadata().getAnnotations() != null && !template.getMetadata().getAnnotations().isEmpty()) {
-      meta.withAnnotations(new LinkedHashMap<>(template.getMetadata().getAnnotations()));
-    }
-    if (set.whenDeleted() == RetentionPolicyType.Delete) {
-      meta.withOwnerReferences(OwnerRefs.setOwnsClaim(set.name(), set.uid()));
-    }
-    return new PersistentVolumeClaimBuilder().withMetadata(meta.build()).withSpec(spec).build();
+    return claim;
   }
 
   /**
@@ -61,6 +42,13 @@ public final class ClaimFactory {
    */
   public static PersistentVolumeClaim newStatefulSetClaim(SetDefinition set, PersistentVolumeClaim template, int ordinal,
       Optional<String> defaultClass) {
+    return fromTemplate(set, template, ordinal, defaultClass,
+        set.whenDeleted() == RetentionPolicyType.Delete ? OwnerRefs.statefulSetOwnsClaim(set.name(), set.uid()) : null);
+  }
+
+  /** Name, namespace, the template's labels with the set's matchLabels over them, its annotations and spec, the owner. */
+  private static PersistentVolumeClaim fromTemplate(SetDefinition set, PersistentVolumeClaim template, int ordinal,
+      Optional<String> defaultClass, OwnerReference ownerOrNull) {
     Map<String, String> labels = new LinkedHashMap<>();
     if (template.getMetadata().getLabels() != null) {
       labels.putAll(template.getMetadata().getLabels());
@@ -70,7 +58,7 @@ public final class ClaimFactory {
     }
     PersistentVolumeClaimSpec spec = new PersistentVolumeClaimSpecBuilder(template.getSpec()).build();
     if (spec.getStorageClassName() == null && defaultClass.isPresent()) {
-      // What the DefaultStorageClass admission plugin would write into the controller's claim.
+      // What the DefaultStorageClass admission plugin would write; matching never depends on a later change of default.
       spec.setStorageClassName(defaultClass.get());
     }
     var meta = new ObjectMetaBuilder()
@@ -80,8 +68,8 @@ public final class ClaimFactory {
     if (template.getMetadata().getAnnotations() != null && !template.getMetadata().getAnnotations().isEmpty()) {
       meta.withAnnotations(new LinkedHashMap<>(template.getMetadata().getAnnotations()));
     }
-    if (set.whenDeleted() == RetentionPolicyType.Delete) {
-      meta.withOwnerReferences(OwnerRefs.statefulSetOwnsClaim(set.name(), set.uid()));
+    if (ownerOrNull != null) {
+      meta.withOwnerReferences(ownerOrNull);
     }
     return new PersistentVolumeClaimBuilder().withMetadata(meta.build()).withSpec(spec).build();
   }

@@ -1,11 +1,6 @@
 package dev.ordinal.planning;
 
-import dev.ordinal.binding.BindWrites;
-import dev.ordinal.binding.BindingDecision;
-import dev.ordinal.binding.ClaimBinder;
-import dev.ordinal.binding.ClaimToBind;
 import dev.ordinal.binding.StorageClasses;
-import dev.ordinal.binding.VolumeIndex;
 import dev.ordinal.naming.OrdinalNames;
 import dev.ordinal.observe.ObservedState;
 import dev.ordinal.spec.SetDefinition;

@@ -20,14 +20,12 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetPersistentVolumeClaimRete
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -201,22 +199,7 @@ class StatefulSetStorageRealTest {
     Map<String, String> podUids = new TreeMap<>();
     IntStream.range(0, 3).forEach(i -> podUids.put("web-" + i, c.pod("web-" + i).getMetadata().getUid()));
 
-    List<String> expanded = new CopyOnWriteArrayList<>();
-    try (var informer = c.client().persistentVolumeClaims().inNamespace(c.ns()).inform(new ResourceEventHandler<PersistentVolumeClaim>() {
-      @Override
-      public void onAdd(PersistentVolumeClaim claim) {}
-
-      @Override
-      public void onUpdate(PersistentVolumeClaim before, PersistentVolumeClaim claim) {
-        Quantity q = claim.getSpec().getResources().getRequests().get("storage");
-        if (new Quantity("2Gi").equals(q) && !expanded.contains(claim.getMetadata().getName())) {
-          expanded.add(claim.getMetadata().getName());
-        }
-      }
-
-      @Override
-      public void onDelete(PersistentVolumeClaim claim, boolean unknown) {}
-    })) {
+    try (var growth = c.recordClaimsGrowingTo("2Gi")) {
       reapplyWithStorage(c, sts, "2Gi");
       await().atMost(SLOW).untilAsserted(() -> {
         for (int i = 0; i < 3; i++) {
@@ -225,7 +208,7 @@ class StatefulSetStorageRealTest {
         }
         assertThat(gauge("ordinal_statefulset_claims_resizing", c, "web")).isZero();
       });
-      assertThat(expanded).containsExactly("www-web-2", "www-web-1", "www-web-0");
+      assertThat(growth.names()).containsExactly("www-web-2", "www-web-1", "www-web-0");
     }
     assertThat(ourEvents(c, "StatefulSet", "web")).anySatisfy(e -> assertThat(e.getReason()).isEqualTo("ResizingClaim"));
 

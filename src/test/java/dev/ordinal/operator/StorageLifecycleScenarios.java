@@ -14,12 +14,10 @@ import dev.ordinal.testing.Harness;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** Volume growth, volume reuse and the retention corners, through the real loop (design.md 3.7-3.8). */
@@ -67,22 +65,7 @@ abstract class StorageLifecycleScenarios {
   @Test
   void largerTemplateRequestExpandsClaimsHighestOrdinalFirst() {
     Cluster c = withClass(true, 3);
-    List<String> expanded = new CopyOnWriteArrayList<>();
-    try (var informer = c.client().persistentVolumeClaims().inNamespace(c.ns()).inform(new ResourceEventHandler<PersistentVolumeClaim>() {
-      @Override
-      public void onAdd(PersistentVolumeClaim claim) {}
-
-      @Override
-      public void onUpdate(PersistentVolumeClaim before, PersistentVolumeClaim claim) {
-        Quantity q = claim.getSpec().getResources().getRequests().get("storage");
-        if (new Quantity("2Gi").equals(q) && !expanded.contains(claim.getMetadata().getName())) {
-          expanded.add(claim.getMetadata().getName());
-        }
-      }
-
-      @Override
-      public void onDelete(PersistentVolumeClaim claim, boolean unknown) {}
-    })) {
+    try (var growth = c.recordClaimsGrowingTo("2Gi")) {
       setTemplateStorage(c, "2Gi");
       await().atMost(Cluster.TIMEOUT).untilAsserted(() -> {
         for (int i = 0; i < 3; i++) {
@@ -92,7 +75,7 @@ abstract class StorageLifecycleScenarios {
         assertThat(c.condition("web", "ClaimsUpToDate")).hasValueSatisfying(cond ->
             assertThat(cond.getStatus()).as("ClaimsUpToDate: %s", cond.getMessage()).isEqualTo("True"));
       });
-      assertThat(expanded).containsExactly("www-web-2", "www-web-1", "www-web-0");
+      assertThat(growth.names()).containsExactly("www-web-2", "www-web-1", "www-web-0");
     }
     assertThat(c.set("web").getStatus().getVolumeClaims()).isNullOrEmpty();
   }

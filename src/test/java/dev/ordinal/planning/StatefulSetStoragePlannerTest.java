@@ -236,9 +236,7 @@ class StatefulSetStoragePlannerTest {
     List<PersistentVolume> pvs = new ArrayList<>();
     List<PersistentVolumeClaim> claims = boundClaims(1, "1Gi", pvs);
     pvs.add(Fixtures.pv("pv-a-spare", "1Gi", "manual"));
-    pvs.add(new PersistentVolumeBuilder(Fixtures.pv("pv-old-1", "1Gi", "manual"))
-        .editSpec().withClaimRef(new ObjectReferenceBuilder().withNamespace(NS).withName("www-web-1").withUid("uid-gone").build()).endSpec()
-        .editStatus().withPhase("Released").endStatus().build());
+    pvs.add(released("pv-old-1", "www-web-1"));
 
     OrdinalPlan plan = planner.plan(state(read(sts), claims, pvs, List.of()));
 
@@ -251,9 +249,7 @@ class StatefulSetStoragePlannerTest {
     List<PersistentVolume> pvs = new ArrayList<>();
     List<PersistentVolumeClaim> claims = boundClaims(1, "1Gi", pvs);
     pvs.add(Fixtures.pv("pv-a-spare", "1Gi", "manual"));
-    pvs.add(new PersistentVolumeBuilder(Fixtures.pv("pv-old-1", "1Gi", "manual"))
-        .editSpec().withClaimRef(new ObjectReferenceBuilder().withNamespace(NS).withName("www-web-1").withUid("uid-gone").build()).endSpec()
-        .editStatus().withPhase("Released").endStatus().build());
+    pvs.add(released("pv-old-1", "www-web-1"));
 
     OrdinalPlan plan = planner.plan(state(read(web(2)), claims, pvs, List.of()));
 
@@ -282,6 +278,13 @@ class StatefulSetStoragePlannerTest {
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.events()).isEmpty();
     assertThat(plan.isConverged()).isTrue();
+  }
+
+  /** A Retain volume whose claim (of that name) was deleted. */
+  private static PersistentVolume released(String pvName, String claimName) {
+    return new PersistentVolumeBuilder(Fixtures.pv(pvName, "1Gi", "manual"))
+        .editSpec().withClaimRef(new ObjectReferenceBuilder().withNamespace(NS).withName(claimName).withUid("uid-gone").build()).endSpec()
+        .editStatus().withPhase("Released").endStatus().build();
   }
 
   private static PersistentVolume reservedFor(String pvName, String claimName, boolean byController) {
@@ -327,9 +330,7 @@ class StatefulSetStoragePlannerTest {
     sts.getMetadata().setAnnotations(Map.of(StatefulSetDefinitions.VOLUME_REUSE_ANNOTATION, "SameOrdinal"));
     List<PersistentVolume> pvs = new ArrayList<>();
     List<PersistentVolumeClaim> claims = boundClaims(1, "1Gi", pvs);
-    pvs.add(new PersistentVolumeBuilder(Fixtures.pv("pv-old-1", "1Gi", "manual"))
-        .editSpec().withClaimRef(new ObjectReferenceBuilder().withNamespace(NS).withName("www-web-1").withUid("uid-gone").build()).endSpec()
-        .editStatus().withPhase("Released").endStatus().build());
+    pvs.add(released("pv-old-1", "www-web-1"));
 
     OrdinalPlan plan = planner.plan(state(read(sts), claims, pvs, List.of()));
 
@@ -347,9 +348,7 @@ class StatefulSetStoragePlannerTest {
     sts.getMetadata().setAnnotations(Map.of(StatefulSetDefinitions.VOLUME_REUSE_ANNOTATION, "SameOrdinal"));
     List<PersistentVolume> pvs = new ArrayList<>();
     List<PersistentVolumeClaim> claims = boundClaims(1, "1Gi", pvs);
-    pvs.add(new PersistentVolumeBuilder(Fixtures.pv("pv-db", "1Gi", "manual"))
-        .editSpec().withClaimRef(new ObjectReferenceBuilder().withNamespace(NS).withName("www-webdb-1").withUid("uid-gone").build()).endSpec()
-        .editStatus().withPhase("Released").endStatus().build());
+    pvs.add(released("pv-db", "www-webdb-1"));
 
     assertThat(planner.plan(state(read(sts), claims, pvs, List.of())).actions()).isEmpty();
   }

@@ -162,4 +162,45 @@ public final class Cluster {
       informer.close();
     }
   }
+
+  /** Records the claims whose storage request reaches {@code size}, in the order the API server reported it. */
+  public ClaimGrowth recordClaimsGrowingTo(String size) {
+    ClaimGrowth growth = new ClaimGrowth(new io.fabric8.kubernetes.api.model.Quantity(size));
+    growth.informer = client.persistentVolumeClaims().inNamespace(ns).inform(growth);
+    return growth;
+  }
+
+  /** Claim names, each once, in the order their storage request reached a size. */
+  public static final class ClaimGrowth implements ResourceEventHandler<PersistentVolumeClaim>, AutoCloseable {
+    private final io.fabric8.kubernetes.api.model.Quantity size;
+    private final List<String> grown = new CopyOnWriteArrayList<>();
+    private SharedIndexInformer<PersistentVolumeClaim> informer;
+
+    ClaimGrowth(io.fabric8.kubernetes.api.model.Quantity size) {
+      this.size = size;
+    }
+
+    @Override
+    public void onAdd(PersistentVolumeClaim claim) {}
+
+    @Override
+    public void onUpdate(PersistentVolumeClaim before, PersistentVolumeClaim claim) {
+      var requests = claim.getSpec().getResources() == null ? null : claim.getSpec().getResources().getRequests();
+      if (requests != null && size.equals(requests.get("storage")) && !grown.contains(claim.getMetadata().getName())) {
+        grown.add(claim.getMetadata().getName());
+      }
+    }
+
+    @Override
+    public void onDelete(PersistentVolumeClaim claim, boolean deletedFinalStateUnknown) {}
+
+    public List<String> names() {
+      return List.copyOf(grown);
+    }
+
+    @Override
+    public void close() {
+      informer.close();
+    }
+  }
 }
