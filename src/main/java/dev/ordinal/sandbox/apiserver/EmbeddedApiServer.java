@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ordinal.sandbox.cluster.GarbageCollector;
 import dev.ordinal.sandbox.cluster.PersistentVolumeController;
+import dev.ordinal.sandbox.cluster.StatefulSetController;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sandbox's Kubernetes API server: the fabric8 CRUD mock behind {@link SandboxDispatcher}, on 127.0.0.1
- * over plain HTTP, plus the cluster controllers (garbage collector, PV controller) a real cluster runs.
+ * over plain HTTP, plus the cluster controllers (garbage collector, PV controller, volume resizer, StatefulSet
+ * controller) a real cluster runs.
  * It is not a cluster.
  */
 public final class EmbeddedApiServer implements AutoCloseable {
@@ -56,6 +58,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     controllers.add(gc);
     controllers.add(pvController);
     controllers.add(new dev.ordinal.sandbox.cluster.VolumeResizer(client).start());
+    controllers.add(new StatefulSetController(client).start());
   }
 
   /** Starts a server on 127.0.0.1; port 0 picks a free one. */
