@@ -32,7 +32,8 @@ public final class SandboxCommand implements Callable<Integer> {
   Path kubeconfig;
 
   @Option(names = "--example", defaultValue = "web",
-      description = "Example applied at start: web (examples/pvs.yaml + web.yaml), one-pv-failure, or none (default ${DEFAULT-VALUE}).")
+      description = "Example applied at start: web (examples/pvs.yaml + web.yaml), one-pv-failure, statefulset (a StatefulSet in"
+          + " storage mode, examples/statefulset.yaml) or none (default ${DEFAULT-VALUE}).")
   String example;
 
   @Option(names = "--seconds", description = "Stop after this many seconds (default: run until interrupted).")
@@ -104,6 +105,8 @@ public final class SandboxCommand implements Callable<Integer> {
         sandbox.backend() == Sandbox.Backend.REAL ? "real" : "mock", example, sinceJvmStart / 1000.0);
     if ("web".equals(example)) {
       System.out.println("Try: kubectl get ordinalsets,pods,pvc  |  kubectl scale ordinalset web --replicas=3  |  kubectl get events");
+    } else if ("statefulset".equals(example)) {
+      System.out.println("Try: kubectl get statefulsets,pods,pvc  |  kubectl get pv -l ordinal.dev/example=statefulset  |  kubectl describe statefulset web");
     }
     System.out.println("sandbox ready: export KUBECONFIG=" + sandbox.kubeconfig());
     System.out.flush();

@@ -4,8 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ordinal.api.v1alpha1.OrdinalSet;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -31,10 +36,16 @@ import java.util.function.BooleanSupplier;
  * The tutorials' StatefulSet walkthrough (shared seeds digest), run end to end against the sandbox
  * without a person at the keyboard: each step prints what a user would see with kubectl (tables
  * from the API server's Table endpoint, as kubectl prints them) and whether the step's
- * expectation held. The exit code is 0 only when every step passed.
+ * expectation held. The exit code is 0 only when every step passed. The last steps do the same
+ * for a native StatefulSet in storage mode, in a namespace of its own: its pods come from the
+ * cluster's StatefulSet controller (kube-controller-manager's on the real backend, the sandbox's
+ * on the mock), its claims from the operator.
  */
 public final class Demo {
   private static final String NS = "default";
+  /** examples/statefulset.yaml has the same names as the OrdinalSet example: it gets a namespace of its own. */
+  private static final String STS_NS = "sts-demo";
+  private static final Quantity GROWN = new Quantity("2Gi");
   private static final String OLD_IMAGE = "nginx:1.9.1";
   private static final String NEW_IMAGE = "nginx:1.27";
   private static final Duration WAIT = Duration.ofSeconds(45);
@@ -46,8 +57,11 @@ public final class Demo {
   private final KubernetesClient client;
   private final PrintStream out;
   private final ObjectMapper mapper = new ObjectMapper();
-  /** Pod lifecycle as seen by a watch: "ADDED web-0", "READY web-0", "DELETED web-4". */
-  private final List<String> podEvents = new CopyOnWriteArrayList<>();
+  /**
+   * Pod lifecycle as seen by a watch: "ADDED web-0", "READY web-0", "DELETED web-4"; in the
+   * storage mode steps also claims': "BOUND www-web-0", "REQUEST www-web-1 2Gi", "CAPACITY www-web-1 2Gi".
+   */
+  private final List<String> events = new CopyOnWriteArrayList<>();
   private final Set<String> readyUids = ConcurrentHashMap.newKeySet();
   private final Map<String, Outcome> results = new LinkedHashMap<>();
 
@@ -79,11 +93,9 @@ public final class Demo {
   public int run() {
     out.println("OrdinalSet walkthrough in the sandbox ("
         + (sandbox.backend() == Sandbox.Backend.REAL ? "a real control plane" : "the embedded fabric8 mock")
-        + ", a simulated kubelet, not a production cluster), namespace " + NS + ".");
-    // Watch from a list's resourceVersion: a watch without one asks fabric8 for the initial events as
-    // a watch stream (sendInitialEvents), which a real kube-apiserver over etcd 3.4 refuses.
-    String from = client.pods().inNamespace(NS).withLabel("app", "nginx").list().getMetadata().getResourceVersion();
-    Watch watch = client.pods().inNamespace(NS).withLabel("app", "nginx").withResourceVersion(from).watch(new PodRecorder());
+        + ", a simulated kubelet, not a production cluster), namespace " + NS + "; then a StatefulSet in storage mode,"
+        + " namespace " + STS_NS + ".");
+    Watch watch = watchPods(NS);
     try {
       step("1. Create: pods in order, claims Bound to the smallest fitting volume", this::create);
       step("2. Delete the pods: they come back with the same claims", this::deletePods);
@@ -92,6 +104,17 @@ public final class Demo {
       step("5. One PV for two replicas: the second claim stays Pending, and the operator says why", this::onePvFailure);
     } finally {
       watch.close();
+    }
+    createNamespace(STS_NS);
+    Watch stsPods = watchPods(STS_NS);
+    Watch stsClaims = watchClaims(STS_NS);
+    try {
+      step("6. A StatefulSet in storage mode: claims made ahead of its controller, Bound to the smallest fitting volumes",
+          this::statefulSetStorage);
+      step("7. Grow the StatefulSet's claims to 2Gi: orphan delete, re-apply, highest ordinal first", this::statefulSetGrowth);
+    } finally {
+      stsPods.close();
+      stsClaims.close();
     }
     out.println();
     out.println("Summary:");
@@ -123,7 +146,7 @@ public final class Demo {
   // ---- steps
 
   private Outcome create() {
-    podEvents.clear();
+    events.clear();
     command("kubectl apply -f examples/pvs.yaml");
     sandbox.applyResource("pvs.yaml");
     command("kubectl apply -f examples/web.yaml");
@@ -146,7 +169,7 @@ public final class Demo {
   private Outcome deletePods() {
     Map<String, String> uids = Map.of("web-0", uid("web-0"), "web-1", uid("web-1"));
     Map<String, String> volumes = Map.of("www-web-0", volumeOf("www-web-0"), "www-web-1", volumeOf("www-web-1"));
-    podEvents.clear();
+    events.clear();
     command("kubectl delete pod -l app=nginx");
     client.pods().inNamespace(NS).withLabel("app", "nginx").delete();
     boolean back = await(() -> uids.entrySet().stream().allMatch(e -> {
@@ -180,7 +203,7 @@ public final class Demo {
       var pv = client.persistentVolumes().withName("pv-1g-c").get();
       return pv != null && pv.getStatus() != null && "Available".equals(pv.getStatus().getPhase());
     });
-    podEvents.clear();
+    events.clear();
     command("kubectl scale ordinalset web --replicas=5");
     setReplicas(5);
     boolean up = await(() -> ready("web-2") && ready("web-3") && ready("web-4"));
@@ -197,7 +220,7 @@ public final class Demo {
         check("pv-1g-c".equals(volumeOf("www-web-2")) && "pv-5g".equals(volumeOf("www-web-3"))
             && "pv-10g".equals(volumeOf("www-web-4")), "smallest fitting volumes: pv-1g-c, then pv-5g, then pv-10g"));
 
-    podEvents.clear();
+    events.clear();
     command("kubectl scale ordinalset web --replicas=2");
     setReplicas(2);
     boolean down = await(() -> pod("web-2") == null && pod("web-3") == null && pod("web-4") == null);
@@ -218,7 +241,7 @@ public final class Demo {
     command("kubectl scale ordinalset web --replicas=4   # something above the partition");
     setReplicas(4);
     boolean four = await(() -> ready("web-2") && ready("web-3"));
-    podEvents.clear();
+    events.clear();
     String patch = """
         {"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":2}},
          "template":{"spec":{"containers":[{"name":"nginx","image":"%s","ports":[{"containerPort":80,"name":"web"}],
@@ -277,6 +300,109 @@ public final class Demo {
             "the StorageBound condition names the claim and the closest volume and says what it lacks"));
   }
 
+  private Outcome statefulSetStorage() {
+    events.clear();
+    command("kubectl create namespace " + STS_NS);
+    command("kubectl apply -n " + STS_NS + " -f examples/statefulset.yaml   # class ordinal-expandable, 4 PVs, Service nginx,"
+        + " StatefulSet web labelled ordinal.dev/storage: managed");
+    sandbox.applyResource("statefulset.yaml", STS_NS, Optional::of);
+    boolean settled = await(() -> ready(STS_NS, "web-0") && ready(STS_NS, "web-1") && bound(STS_NS, "www-web-0")
+        && bound(STS_NS, "www-web-1"));
+    command("kubectl get pods,pvc -n " + STS_NS);
+    table("/api/v1/namespaces/" + STS_NS + "/pods");
+    table("/api/v1/namespaces/" + STS_NS + "/persistentvolumeclaims");
+    command("kubectl get pv -l ordinal.dev/example=statefulset");
+    table("/api/v1/persistentvolumes?labelSelector=ordinal.dev%2Fexample%3Dstatefulset");
+    printOrder();
+    java.util.Set<String> chosen = new java.util.TreeSet<>();
+    java.util.stream.Stream.of(volumeOf(STS_NS, "www-web-0"), volumeOf(STS_NS, "www-web-1")).filter(java.util.Objects::nonNull)
+        .forEach(chosen::add);
+    String podController = sandbox.backend() == Sandbox.Backend.REAL ? "kube-controller-manager's StatefulSet controller"
+        : "the sandbox's StatefulSet controller";
+    return all(
+        check(settled, "web-0 and web-1 Running and Ready, www-web-0 and www-web-1 Bound"),
+        check(before("READY web-0", "ADDED web-1"), "web-1 was created only after web-0 was Ready"),
+        check(before("BOUND www-web-1", "ADDED web-1"), "www-web-1 was Bound before web-1 was created: the operator made"
+            + " the claims ahead of the StatefulSet controller"),
+        check(chosen.equals(java.util.Set.of("pv-sts-1g-a", "pv-sts-1g-b")), "the claims took the 1Gi volumes " + chosen
+            + ", not pv-sts-512m (too small) nor pv-sts-10g (larger than needed)"),
+        check(phaseOf("pv-sts-512m").equals("Available") && phaseOf("pv-sts-10g").equals("Available"),
+            "pv-sts-512m and pv-sts-10g stay Available"),
+        check(java.util.stream.Stream.of("web-0", "web-1").allMatch(p -> controlledByStatefulSet(pod(STS_NS, p))),
+            "the pods are the StatefulSet's, made by " + podController + " (controller reference, statefulset.kubernetes.io/pod-name)"));
+  }
+
+  private Outcome statefulSetGrowth() {
+    Map<String, String> uids = Map.of("web-0", uidOf(pod(STS_NS, "web-0")), "web-1", uidOf(pod(STS_NS, "web-1")));
+    Map<String, String> volumes = Map.of("www-web-0", volumeOf(STS_NS, "www-web-0"), "www-web-1", volumeOf(STS_NS, "www-web-1"));
+    events.clear();
+    command("kubectl delete statefulset web -n " + STS_NS + " --cascade=orphan   # the set goes; its pods and claims stay");
+    client.apps().statefulSets().inNamespace(STS_NS).withName("web").withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
+    boolean gone = await(() -> client.apps().statefulSets().inNamespace(STS_NS).withName("web").get() == null);
+    command("# storage: 1Gi -> 2Gi in the claim template www of examples/statefulset.yaml, then");
+    command("kubectl apply -n " + STS_NS + " -f examples/statefulset.yaml");
+    sandbox.applyResource("statefulset.yaml", STS_NS, Demo::withGrownClaimTemplate);
+    boolean grown = await(() -> hasCapacity("www-web-0") && hasCapacity("www-web-1")
+        && volumes.values().stream().allMatch(this::volumeHasGrown));
+    boolean adopted = await(() -> java.util.stream.Stream.of("web-0", "web-1").allMatch(p -> controlledByStatefulSet(pod(STS_NS, p))));
+    command("kubectl get pvc -n " + STS_NS);
+    table("/api/v1/namespaces/" + STS_NS + "/persistentvolumeclaims");
+    command("kubectl get pv -l ordinal.dev/example=statefulset");
+    table("/api/v1/persistentvolumes?labelSelector=ordinal.dev%2Fexample%3Dstatefulset");
+    command("kubectl get events -n " + STS_NS + " --field-selector involvedObject.name=web");
+    table("/api/v1/namespaces/" + STS_NS + "/events?fieldSelector=involvedObject.name%3Dweb");
+    printOrder();
+    return all(
+        check(gone, "the StatefulSet is gone, its pods and claims are not"),
+        check(adopted && uids.entrySet().stream().allMatch(e -> e.getValue() != null && e.getValue().equals(uidOf(pod(STS_NS, e.getKey())))),
+            "web-0 and web-1 kept running (the same pods) and belong to the re-applied StatefulSet"),
+        check(grown, "www-web-0 and www-web-1 and their volumes have " + GROWN + " of capacity: grown in place"),
+        check(before("REQUEST www-web-1 " + GROWN, "REQUEST www-web-0 " + GROWN)
+            && before("CAPACITY www-web-1 " + GROWN, "REQUEST www-web-0 " + GROWN),
+            "highest ordinal first, one at a time: www-web-0 was asked for " + GROWN + " only once www-web-1 had it"),
+        check(volumes.entrySet().stream().allMatch(e -> e.getValue() != null && e.getValue().equals(volumeOf(STS_NS, e.getKey()))),
+            "each claim is still Bound to its volume " + new java.util.TreeMap<>(volumes)));
+  }
+
+  /**
+   * The example's StatefulSet with a larger storage request in its claim template, as the user
+   * edits the file. kubectl apply changes nothing else: the file's other objects are as they were
+   * applied (and the PVs, bound since, keep their claimRef).
+   */
+  private static Optional<HasMetadata> withGrownClaimTemplate(HasMetadata item) {
+    if (!(item instanceof StatefulSet set)) {
+      return Optional.empty();
+    }
+    return Optional.of(new StatefulSetBuilder(set).editSpec().editFirstVolumeClaimTemplate().editSpec().editResources()
+        .addToRequests("storage", GROWN).endResources().endSpec().endVolumeClaimTemplate().endSpec().build());
+  }
+
+  private boolean hasCapacity(String claimName) {
+    PersistentVolumeClaim c = claim(STS_NS, claimName);
+    return c != null && c.getStatus() != null && c.getStatus().getCapacity() != null && isGrown(c.getStatus().getCapacity().get("storage"));
+  }
+
+  private boolean volumeHasGrown(String volume) {
+    var pv = volume == null ? null : client.persistentVolumes().withName(volume).get();
+    return pv != null && isGrown(pv.getSpec().getCapacity().get("storage"));
+  }
+
+  private static boolean isGrown(Quantity capacity) {
+    return capacity != null && Quantity.getAmountInBytes(capacity).compareTo(Quantity.getAmountInBytes(GROWN)) == 0;
+  }
+
+  private static boolean controlledByStatefulSet(Pod pod) {
+    return pod != null && pod.getMetadata().getLabels() != null
+        && pod.getMetadata().getName().equals(pod.getMetadata().getLabels().get("statefulset.kubernetes.io/pod-name"))
+        && pod.getMetadata().getOwnerReferences().stream().anyMatch(r -> Boolean.TRUE.equals(r.getController())
+            && "StatefulSet".equals(r.getKind()) && "apps/v1".equals(r.getApiVersion()) && "web".equals(r.getName()));
+  }
+
+  private String phaseOf(String volume) {
+    var pv = client.persistentVolumes().withName(volume).get();
+    return pv == null || pv.getStatus() == null || pv.getStatus().getPhase() == null ? "<none>" : pv.getStatus().getPhase();
+  }
+
   // ---- checks and waiting
 
   private Outcome check(boolean held, String expectation) {
@@ -294,13 +420,13 @@ public final class Demo {
   }
 
   private boolean before(String first, String second) {
-    int a = podEvents.indexOf(first);
-    int b = podEvents.indexOf(second);
+    int a = events.indexOf(first);
+    int b = events.indexOf(second);
     return a >= 0 && b >= 0 && a < b;
   }
 
   private void printOrder() {
-    out.println("  order seen by a watch on pods: " + String.join(", ", podEvents));
+    out.println("  order seen by watches: " + String.join(", ", events));
   }
 
   private static boolean await(BooleanSupplier condition) {
@@ -331,15 +457,26 @@ public final class Demo {
   // ---- reads
 
   private Pod pod(String name) {
-    return client.pods().inNamespace(NS).withName(name).get();
+    return pod(NS, name);
+  }
+
+  private Pod pod(String namespace, String name) {
+    return client.pods().inNamespace(namespace).withName(name).get();
   }
 
   private PersistentVolumeClaim claim(String name) {
-    return client.persistentVolumeClaims().inNamespace(NS).withName(name).get();
+    return claim(NS, name);
+  }
+
+  private PersistentVolumeClaim claim(String namespace, String name) {
+    return client.persistentVolumeClaims().inNamespace(namespace).withName(name).get();
   }
 
   private String uid(String pod) {
-    Pod p = pod(pod);
+    return uidOf(pod(pod));
+  }
+
+  private static String uidOf(Pod p) {
     return p == null ? null : p.getMetadata().getUid();
   }
 
@@ -349,7 +486,11 @@ public final class Demo {
   }
 
   private boolean ready(String pod) {
-    return isReady(pod(pod));
+    return ready(NS, pod);
+  }
+
+  private boolean ready(String namespace, String pod) {
+    return isReady(pod(namespace, pod));
   }
 
   private static boolean isReady(Pod p) {
@@ -359,12 +500,23 @@ public final class Demo {
   }
 
   private boolean bound(String claim) {
-    PersistentVolumeClaim c = claim(claim);
+    return bound(NS, claim);
+  }
+
+  private boolean bound(String namespace, String claim) {
+    return isBound(claim(namespace, claim));
+  }
+
+  private static boolean isBound(PersistentVolumeClaim c) {
     return c != null && c.getStatus() != null && "Bound".equals(c.getStatus().getPhase());
   }
 
   private String volumeOf(String claim) {
-    PersistentVolumeClaim c = claim(claim);
+    return volumeOf(NS, claim);
+  }
+
+  private String volumeOf(String namespace, String claim) {
+    PersistentVolumeClaim c = claim(namespace, claim);
     return c == null ? null : c.getSpec().getVolumeName();
   }
 
@@ -425,7 +577,8 @@ public final class Demo {
         lines.add(cells);
       }
       if (lines.size() == 1) {
-        out.println("  No resources found in " + NS + " namespace.");
+        java.util.regex.Matcher namespaced = java.util.regex.Pattern.compile("/namespaces/([^/]+)/").matcher(path);
+        out.println(namespaced.find() ? "  No resources found in " + namespaced.group(1) + " namespace." : "  No resources found");
         return;
       }
       int[] widths = new int[header.size()];
@@ -445,6 +598,67 @@ public final class Demo {
       out.println("  (table unavailable: " + e.getMessage() + ")");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private void createNamespace(String name) {
+    client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(name)
+        .endMetadata().build()).createOr(r -> r.update());
+  }
+
+  /**
+   * Watches from a list's resourceVersion: a watch without one asks fabric8 for the initial events as
+   * a watch stream (sendInitialEvents), which a real kube-apiserver over etcd 3.4 refuses.
+   */
+  private Watch watchPods(String namespace) {
+    var pods = client.pods().inNamespace(namespace).withLabel("app", "nginx");
+    return pods.withResourceVersion(pods.list().getMetadata().getResourceVersion()).watch(new PodRecorder());
+  }
+
+  private Watch watchClaims(String namespace) {
+    var claims = client.persistentVolumeClaims().inNamespace(namespace);
+    return claims.withResourceVersion(claims.list().getMetadata().getResourceVersion()).watch(new ClaimRecorder());
+  }
+
+  /** Records claim additions, first binding and each change of storage request and capacity, in the order the watch sees them. */
+  private final class ClaimRecorder implements Watcher<PersistentVolumeClaim> {
+    private final Map<String, String> requests = new ConcurrentHashMap<>();
+    private final Map<String, String> capacities = new ConcurrentHashMap<>();
+
+    @Override
+    public void eventReceived(Action action, PersistentVolumeClaim claim) {
+      String name = claim.getMetadata().getName();
+      if (action == Action.ADDED) {
+        events.add("ADDED " + name);
+      }
+      if (action != Action.ADDED && action != Action.MODIFIED) {
+        return;
+      }
+      if (isBound(claim) && !events.contains("BOUND " + name)) {
+        events.add("BOUND " + name);
+      }
+      changed("REQUEST", name, claim.getSpec().getResources() == null || claim.getSpec().getResources().getRequests() == null
+          ? null : claim.getSpec().getResources().getRequests().get("storage"), requests);
+      changed("CAPACITY", name, claim.getStatus() == null || claim.getStatus().getCapacity() == null
+          ? null : claim.getStatus().getCapacity().get("storage"), capacities);
+    }
+
+    /** "REQUEST www-web-1 2Gi" when the value changes from one it had before (not when it is first seen). */
+    private void changed(String what, String claim, Quantity value, Map<String, String> last) {
+      if (value == null) {
+        return;
+      }
+      String before = last.put(claim, value.toString());
+      if (before != null && !before.equals(value.toString())) {
+        events.add(what + " " + claim + " " + value);
+      }
+    }
+
+    @Override
+    public void onClose(WatcherException cause) {
+      if (cause != null) {
+        out.println("  (claim watch closed: " + cause.getMessage() + ")");
+      }
     }
   }
 
@@ -471,8 +685,8 @@ public final class Demo {
     }
 
     private void record(String event) {
-      if (!podEvents.contains(event) || event.startsWith("READY ")) {
-        podEvents.add(event);
+      if (!events.contains(event) || event.startsWith("READY ")) {
+        events.add(event);
       }
     }
 

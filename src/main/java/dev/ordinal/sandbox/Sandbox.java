@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *       kube-controller-manager with the PV binder and garbage collector) with the CRD installed,
  *       plus the {@link VolumeResizer}, which a bare control plane lacks;
  *   <li>{@link Backend#MOCK}: the {@link EmbeddedApiServer} (fabric8 mock in CRUD mode, with the
- *       garbage collector, PV controller and resizer it plays) and the OrdinalSet CRD with its
+ *       garbage collector, PV controller, resizer and StatefulSet controller it plays) and the OrdinalSet CRD with its
  *       schema and CEL rules enforced on admission, all in this JVM.
  * </ul>
  * On both, the {@link KubeletSimulator} plays the node and the operator itself runs in this JVM,
@@ -56,7 +56,8 @@ public final class Sandbox implements AutoCloseable {
   /** Example name -> files applied, in order. */
   public static final Map<String, List<String>> EXAMPLES = Map.of(
       "web", List.of("pvs.yaml", "web.yaml"),
-      "one-pv-failure", List.of("one-pv-failure.yaml"));
+      "one-pv-failure", List.of("one-pv-failure.yaml"),
+      "statefulset", List.of("statefulset.yaml"));
 
   /**
    * Pods the kubelet simulator handles at once (never one pod twice at once). With one, a Parallel
@@ -443,20 +444,28 @@ public final class Sandbox implements AutoCloseable {
 
   /** Applies (create or replace) every object of an example resource file, e.g. {@code pvs.yaml}. */
   public List<HasMetadata> applyResource(String fileName) {
+    return applyResource(fileName, "default", Optional::of);
+  }
+
+  /**
+   * Applies an example file after an edit, as {@code kubectl apply -n namespace} would: objects
+   * that name no namespace go to {@code namespace} (cluster-scoped ones stay cluster-scoped); each
+   * object the edit returns is created or replaced, and one it returns empty for is left alone.
+   * Leave alone what the edit did not change: a replace is not kubectl's three-way merge, and would
+   * take a bound volume's claimRef away, for instance.
+   */
+  public List<HasMetadata> applyResource(String fileName, String namespace,
+      java.util.function.Function<HasMetadata, Optional<HasMetadata>> edit) {
     try (InputStream in = openExample(fileName)) {
       List<HasMetadata> applied = new ArrayList<>();
       for (HasMetadata item : client().load(in).items()) {
-        applied.add(client().resource(item).inNamespace(namespaceOf(item)).createOr(r -> r.update()));
+        String ns = item.getMetadata().getNamespace() == null ? namespace : item.getMetadata().getNamespace();
+        edit.apply(item).ifPresent(edited -> applied.add(client().resource(edited).inNamespace(ns).createOr(r -> r.update())));
       }
       return applied;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private String namespaceOf(HasMetadata item) {
-    String ns = item.getMetadata().getNamespace();
-    return ns == null ? "default" : ns;
   }
 
   /** Applies an example's files and waits until the claims of its sets are Bound (where they can be). */
@@ -467,7 +476,7 @@ public final class Sandbox implements AutoCloseable {
     }
     List<HasMetadata> applied = new ArrayList<>();
     files.forEach(f -> applied.addAll(applyResource(f)));
-    if ("web".equals(name)) {
+    if ("web".equals(name) || "statefulset".equals(name)) {
       awaitTrue(timeout, "claims www-web-0 and www-web-1 Bound and pods Ready", () ->
           bound("www-web-0") && bound("www-web-1") && ready("web-0") && ready("web-1"));
     }

@@ -9,8 +9,9 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
- * The demo, in-process, on both backends: every step of the walkthrough holds, so the exit code is
- * 0. The real backend's run is skipped, with the reason printed, where no control plane can be had
+ * The demo, in-process, on both backends: every step of the walkthrough holds (the OrdinalSet's and
+ * the StatefulSet storage mode's, whose pods come from kube-controller-manager on the real backend
+ * and from the sandbox's StatefulSet controller on the mock), so the exit code is 0. The real backend's run is skipped, with the reason printed, where no control plane can be had
  * (and fails instead when ORDINAL_REAL_TIER=required).
  */
 class DemoTest {
@@ -42,6 +43,8 @@ class DemoTest {
         .contains("--- PASS: 3. Scale 2 -> 5 -> 2")
         .contains("--- PASS: 4. Image change with partition 2")
         .contains("--- PASS: 5. One PV for two replicas")
+        .contains("--- PASS: 6. A StatefulSet in storage mode")
+        .contains("--- PASS: 7. Grow the StatefulSet's claims to 2Gi")
         .contains("www-web-0   Bound    pv-1g-a");
   }
 }
