@@ -59,6 +59,8 @@ public final class StatefulSetController implements AutoCloseable {
   private final OrdinalPlanner planner = new OrdinalPlanner();
   private final StatefulSetWrites writes = new StatefulSetWrites();
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
+  /** Sets (key and generation) already reported as unreadable: said once, not on every resync. */
+  private final Set<String> refused = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "sandbox-statefulset-controller");
     t.setDaemon(true);
@@ -80,7 +82,10 @@ public final class StatefulSetController implements AutoCloseable {
     return this;
   }
 
-  /** A pod wakes the set that controls it or whose name it carries (an orphan to adopt); a claim, every set of its namespace. */
+  /**
+   * A pod wakes the set that controls it or whose name it carries (an orphan to adopt); a claim or
+   * a ControllerRevision, every set of its namespace.
+   */
   private void changed(Object obj) {
     StatefulSetInformers cache = informers;
     if (cache == null) {
@@ -91,7 +96,7 @@ public final class StatefulSetController implements AutoCloseable {
       case Pod pod -> cache.sets(pod.getMetadata().getNamespace()).stream()
           .filter(s -> controls(s, pod) || OrdinalNames.ordinalOf(s.getMetadata().getName(), pod.getMetadata().getName()).isPresent())
           .forEach(this::enqueue);
-      case HasMetadata claim -> cache.sets(claim.getMetadata().getNamespace()).forEach(this::enqueue);
+      case HasMetadata other -> cache.sets(other.getMetadata().getNamespace()).forEach(this::enqueue);
       default -> { }
     }
   }
@@ -101,16 +106,22 @@ public final class StatefulSetController implements AutoCloseable {
   }
 
   private void enqueue(StatefulSet set) {
-    enqueue(Cache.metaNamespaceKeyFunc(set), Duration.ZERO);
+    enqueue(Cache.metaNamespaceKeyFunc(set));
   }
 
-  private void enqueue(String key, Duration delay) {
+  /** A set already waiting for its sync is not queued twice. */
+  private void enqueue(String key) {
     if (queued.add(key)) {
-      worker.schedule(() -> {
+      worker.execute(() -> {
         queued.remove(key);
         sync(key);
-      }, delay.toMillis(), TimeUnit.MILLISECONDS);
+      });
     }
+  }
+
+  /** Later, without holding back a sync that an event asks for meanwhile. */
+  private void enqueueAfter(String key, Duration delay) {
+    worker.schedule(() -> enqueue(key), delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void sync(String key) {
@@ -123,10 +134,15 @@ public final class StatefulSetController implements AutoCloseable {
       SpecValidation read = definitions.read(new StatefulSetBuilder(statefulSet).editMetadata()
           .removeFromAnnotations(StatefulSetDefinitions.VOLUME_REUSE_ANNOTATION).endMetadata().build());
       if (!read.isValid()) {
-        LOG.warn("statefulset {}: not synced, the API server would have refused it: {}", key, read.summary());
+        if (refused.add(key + "@" + statefulSet.getMetadata().getGeneration())) {
+          LOG.warn("statefulset {}: not synced, the API server would have refused it: {}", key, read.summary());
+        }
         return;
       }
       SetDefinition set = read.definition().orElseThrow();
+      if (heldByAnEarlierSet(set)) {
+        return; // the garbage collector's writes sync the set again
+      }
       if (adoptOrphans(set)) {
         return; // the adopted pods' events sync the set again, with them as its own
       }
@@ -136,14 +152,28 @@ public final class StatefulSetController implements AutoCloseable {
       OrdinalPlan plan = planner.plan(state);
       boolean complete = perform(set, state, writes.translate(state, plan.actions()));
       writeStatus(statefulSet, writes.status(state, plan));
-      plan.requeueAfter().ifPresent(after -> enqueue(key, after));
+      plan.requeueAfter().ifPresent(after -> enqueueAfter(key, after));
       if (!complete) {
-        enqueue(key, RETRY);
+        enqueueAfter(key, RETRY);
       }
     } catch (KubernetesClientException | IllegalStateException e) {
       LOG.debug("statefulset {}: sync failed, retrying: {}", key, e.getMessage());
-      enqueue(key, RETRY);
+      enqueueAfter(key, RETRY);
     }
+  }
+
+  /**
+   * Whether a pod or revision of this set's name is still controlled by an earlier StatefulSet of
+   * the same name, deleted with {@code --cascade=orphan} a moment ago. The garbage collector orphans
+   * them first; syncing before would not see the old revision as ours, name a new one, and so
+   * restart every pod the set is about to adopt.
+   */
+  private boolean heldByAnEarlierSet(SetDefinition set) {
+    return java.util.stream.Stream.concat(informers.podsLabelled(set.namespace(), set.name()).stream(),
+            informers.revisionsLabelled(set.namespace(), set.name()).stream())
+        .map(d -> OwnerRefs.controller(d.getMetadata().getOwnerReferences()))
+        .flatMap(java.util.Optional::stream)
+        .anyMatch(r -> "StatefulSet".equals(r.getKind()) && set.name().equals(r.getName()) && !set.uid().equals(r.getUid()));
   }
 
   private boolean adoptOrphans(SetDefinition set) {

@@ -39,14 +39,14 @@ final class StatefulSetInformers implements ClusterCache, AutoCloseable {
    * Starts the informers, every dependent one before the sets' own, so that a set's first sync
    * already sees its pods and claims.
    *
-   * @param changed called with a pod, claim or StatefulSet that was added, changed or deleted
+   * @param changed called with a pod, claim, ControllerRevision or StatefulSet that was added, changed or deleted
    */
   StatefulSetInformers(KubernetesClient client, Consumer<Object> changed) {
     pods = add(client.pods().inAnyNamespace().inform(handler(changed)));
     claims = add(client.persistentVolumeClaims().inAnyNamespace().inform(handler(changed)));
     volumes = add(client.persistentVolumes().inform());
     storageClasses = add(client.storage().v1().storageClasses().inform());
-    revisions = add(client.apps().controllerRevisions().inAnyNamespace().inform());
+    revisions = add(client.apps().controllerRevisions().inAnyNamespace().inform(handler(changed)));
     sets = add(client.apps().statefulSets().inAnyNamespace().inform(handler(changed)));
   }
 

@@ -135,6 +135,25 @@ class StatefulSetControllerMockTest {
   }
 
   @Test
+  void claimsAreLeftUnboundEvenWhenAVolumeFits() {
+    String volume = ns + "-pv";
+    client.persistentVolumes().resource(new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder()
+        .withNewMetadata().withName(volume).endMetadata()
+        .withNewSpec().withStorageClassName(ns).addToCapacity("storage", new Quantity("1Gi")).withAccessModes("ReadWriteOnce")
+        .withNewHostPath().withPath("/tmp/" + volume).endHostPath().endSpec().build()).create();
+    await().atMost(TIMEOUT).until(() -> client.persistentVolumes().withName(volume).get().getStatus() != null);
+
+    create(web(1, b -> b.editSpec().editFirstVolumeClaimTemplate().editSpec().withStorageClassName(ns).endSpec()
+        .endVolumeClaimTemplate().endSpec()));
+    awaitPod("web-0");
+
+    await().during(Duration.ofSeconds(1)).atMost(TIMEOUT).untilAsserted(() -> {
+      assertThat(claim("www-web-0").getSpec().getVolumeName()).as("binding is the PV binder's").isNull();
+      assertThat(client.persistentVolumes().withName(volume).get().getSpec().getClaimRef()).as("nothing reserved").isNull();
+    });
+  }
+
+  @Test
   void parallelPodsAreCreatedWithoutWaitingForEachOther() {
     create(web(3, b -> b.editSpec().withPodManagementPolicy("Parallel").endSpec()));
 
@@ -169,9 +188,11 @@ class StatefulSetControllerMockTest {
       client.apps().statefulSets().inNamespace(ns).withName("web").patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
           "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"nginx\",\"image\":\"nginx:1.27\"}]}}}}");
       await().atMost(TIMEOUT).untilAsserted(() -> {
-        for (String p : List.of("web-0", "web-1", "web-2")) {
-          assertThat(pod(p).getSpec().getContainers().get(0).getImage()).as(p).isEqualTo("nginx:1.27");
-          assertThat(isReady(p)).as(p + " Ready").isTrue();
+        for (String name : List.of("web-0", "web-1", "web-2")) {
+          Pod p = pod(name);
+          assertThat(p).as(name).isNotNull();
+          assertThat(p.getSpec().getContainers().get(0).getImage()).as(name).isEqualTo("nginx:1.27");
+          assertThat(isReady(p)).as(name + " Ready").isTrue();
         }
       });
       assertThat(order.seen()).containsSubsequence("-web-2", "ready web-2", "-web-1", "ready web-1", "-web-0");
