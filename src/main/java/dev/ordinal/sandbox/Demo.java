@@ -26,11 +26,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 /**
  * The tutorials' StatefulSet walkthrough (shared seeds digest), run end to end against the sandbox
@@ -314,9 +318,8 @@ public final class Demo {
     command("kubectl get pv -l ordinal.dev/example=statefulset");
     table("/api/v1/persistentvolumes?labelSelector=ordinal.dev%2Fexample%3Dstatefulset");
     printOrder();
-    java.util.Set<String> chosen = new java.util.TreeSet<>();
-    java.util.stream.Stream.of(volumeOf(STS_NS, "www-web-0"), volumeOf(STS_NS, "www-web-1")).filter(java.util.Objects::nonNull)
-        .forEach(chosen::add);
+    Set<String> chosen = new TreeSet<>();
+    Stream.of(volumeOf(STS_NS, "www-web-0"), volumeOf(STS_NS, "www-web-1")).filter(Objects::nonNull).forEach(chosen::add);
     String podController = sandbox.backend() == Sandbox.Backend.REAL ? "kube-controller-manager's StatefulSet controller"
         : "the sandbox's StatefulSet controller";
     return all(
@@ -324,11 +327,11 @@ public final class Demo {
         check(before("READY web-0", "ADDED web-1"), "web-1 was created only after web-0 was Ready"),
         check(before("BOUND www-web-1", "ADDED web-1"), "www-web-1 was Bound before web-1 was created: the operator made"
             + " the claims ahead of the StatefulSet controller"),
-        check(chosen.equals(java.util.Set.of("pv-sts-1g-a", "pv-sts-1g-b")), "the claims took the 1Gi volumes " + chosen
+        check(chosen.equals(Set.of("pv-sts-1g-a", "pv-sts-1g-b")), "the claims took the 1Gi volumes " + chosen
             + ", not pv-sts-512m (too small) nor pv-sts-10g (larger than needed)"),
         check(phaseOf("pv-sts-512m").equals("Available") && phaseOf("pv-sts-10g").equals("Available"),
             "pv-sts-512m and pv-sts-10g stay Available"),
-        check(java.util.stream.Stream.of("web-0", "web-1").allMatch(p -> controlledByStatefulSet(pod(STS_NS, p))),
+        check(Stream.of("web-0", "web-1").allMatch(p -> controlledByStatefulSet(pod(STS_NS, p))),
             "the pods are the StatefulSet's, made by " + podController + " (controller reference, statefulset.kubernetes.io/pod-name)"));
   }
 
@@ -344,7 +347,7 @@ public final class Demo {
     sandbox.applyResource("statefulset.yaml", STS_NS, Demo::withGrownClaimTemplate);
     boolean grown = await(() -> hasCapacity("www-web-0") && hasCapacity("www-web-1")
         && volumes.values().stream().allMatch(this::volumeHasGrown));
-    boolean adopted = await(() -> java.util.stream.Stream.of("web-0", "web-1").allMatch(p -> controlledByStatefulSet(pod(STS_NS, p))));
+    boolean adopted = await(() -> Stream.of("web-0", "web-1").allMatch(p -> controlledByStatefulSet(pod(STS_NS, p))));
     command("kubectl get pvc -n " + STS_NS);
     table("/api/v1/namespaces/" + STS_NS + "/persistentvolumeclaims");
     command("kubectl get pv -l ordinal.dev/example=statefulset");
@@ -361,7 +364,7 @@ public final class Demo {
             && before("CAPACITY www-web-1 " + GROWN, "REQUEST www-web-0 " + GROWN),
             "highest ordinal first, one at a time: www-web-0 was asked for " + GROWN + " only once www-web-1 had it"),
         check(volumes.entrySet().stream().allMatch(e -> e.getValue() != null && e.getValue().equals(volumeOf(STS_NS, e.getKey()))),
-            "each claim is still Bound to its volume " + new java.util.TreeMap<>(volumes)));
+            "each claim is still Bound to its volume " + new TreeMap<>(volumes)));
   }
 
   /**

@@ -8,11 +8,13 @@ import dev.ordinal.planning.Action;
 import dev.ordinal.planning.OrdinalPlan;
 import dev.ordinal.planning.OrdinalPlanner;
 import dev.ordinal.revision.RevisionHash;
+import dev.ordinal.revision.RevisionWrite;
 import dev.ordinal.revision.Revisions;
 import dev.ordinal.spec.SetDefinition;
 import dev.ordinal.spec.SpecValidation;
 import dev.ordinal.spec.StatefulSetDefinitions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
@@ -22,13 +24,16 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -169,10 +174,10 @@ public final class StatefulSetController implements AutoCloseable {
    * restart every pod the set is about to adopt.
    */
   private boolean heldByAnEarlierSet(SetDefinition set) {
-    return java.util.stream.Stream.concat(informers.podsLabelled(set.namespace(), set.name()).stream(),
+    return Stream.concat(informers.podsLabelled(set.namespace(), set.name()).stream(),
             informers.revisionsLabelled(set.namespace(), set.name()).stream())
         .map(d -> OwnerRefs.controller(d.getMetadata().getOwnerReferences()))
-        .flatMap(java.util.Optional::stream)
+        .flatMap(Optional::stream)
         .anyMatch(r -> "StatefulSet".equals(r.getKind()) && set.name().equals(r.getName()) && !set.uid().equals(r.getUid()));
   }
 
@@ -195,7 +200,7 @@ public final class StatefulSetController implements AutoCloseable {
    * other failure stops the writes of that ordinal, and the set is synced again from fresh state.
    */
   private boolean perform(SetDefinition set, ObservedState state, List<Action> actions) {
-    Set<Integer> failed = new java.util.HashSet<>();
+    Set<Integer> failed = new HashSet<>();
     for (Action action : actions) {
       if (failed.contains(action.ordinal()) || failed.contains(Action.SET_LEVEL)) {
         continue;
@@ -216,7 +221,7 @@ public final class StatefulSetController implements AutoCloseable {
 
   private static boolean isCreate(Action action) {
     return action instanceof Action.CreatePod || action instanceof Action.CreateClaim
-        || action instanceof Action.WriteRevision w && w.write() instanceof dev.ordinal.revision.RevisionWrite.Create;
+        || action instanceof Action.WriteRevision w && w.write() instanceof RevisionWrite.Create;
   }
 
   private void perform(SetDefinition set, ObservedState state, Action action) {
@@ -227,14 +232,14 @@ public final class StatefulSetController implements AutoCloseable {
       case Action.DeletePod d -> client.pods().inNamespace(ns).withName(d.name()).delete();
       // A whole-object update guarded by the observed resourceVersion: only the owners change.
       case Action.SetClaimOwners o -> client.persistentVolumeClaims().inNamespace(ns).resource(
-          new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder(state.claims().get(o.claimName()))
+          new PersistentVolumeClaimBuilder(state.claims().get(o.claimName()))
               .editMetadata().withOwnerReferences(o.owners()).endMetadata().build()).update();
       case Action.WriteRevision r -> {
         var revisions = client.apps().controllerRevisions().inNamespace(ns);
         switch (r.write()) {
-          case dev.ordinal.revision.RevisionWrite.Create c -> revisions.resource(c.revision()).create();
-          case dev.ordinal.revision.RevisionWrite.Update u -> revisions.resource(u.revision()).update();
-          case dev.ordinal.revision.RevisionWrite.Delete d -> revisions.withName(d.name()).delete();
+          case RevisionWrite.Create c -> revisions.resource(c.revision()).create();
+          case RevisionWrite.Update u -> revisions.resource(u.revision()).update();
+          case RevisionWrite.Delete d -> revisions.withName(d.name()).delete();
         }
       }
       case Action.BindClaim b -> throw new IllegalStateException("the StatefulSet controller never binds: " + b.describe());

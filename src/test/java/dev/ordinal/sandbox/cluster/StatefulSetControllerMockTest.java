@@ -7,6 +7,7 @@ import dev.ordinal.sandbox.KubeletSimulator;
 import dev.ordinal.sandbox.apiserver.EmbeddedApiServer;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -22,6 +23,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
@@ -137,7 +140,7 @@ class StatefulSetControllerMockTest {
   @Test
   void claimsAreLeftUnboundEvenWhenAVolumeFits() {
     String volume = ns + "-pv";
-    client.persistentVolumes().resource(new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder()
+    client.persistentVolumes().resource(new PersistentVolumeBuilder()
         .withNewMetadata().withName(volume).endMetadata()
         .withNewSpec().withStorageClassName(ns).addToCapacity("storage", new Quantity("1Gi")).withAccessModes("ReadWriteOnce")
         .withNewHostPath().withPath("/tmp/" + volume).endHostPath().endSpec().build()).create();
@@ -317,7 +320,7 @@ class StatefulSetControllerMockTest {
   /** Pod additions ("+web-0"), first readiness per pod instance ("ready web-0") and deletions ("-web-0"), in the order seen. */
   private final class PodOrder implements ResourceEventHandler<Pod>, AutoCloseable {
     private final List<String> seen = new CopyOnWriteArrayList<>();
-    private final java.util.Set<String> readyUids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> readyUids = ConcurrentHashMap.newKeySet();
     private final SharedIndexInformer<Pod> informer = client.pods().inNamespace(ns).inform(this);
 
     @Override
