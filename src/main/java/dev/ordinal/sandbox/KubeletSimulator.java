@@ -51,6 +51,8 @@ public final class KubeletSimulator implements AutoCloseable {
   private final ScheduledExecutorService worker;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private volatile Duration readyDelay = Duration.ZERO;
+  /** When each pod (by uid) that is waiting out {@link #readyDelay} becomes Ready. */
+  private final Map<String, Instant> readyAt = new ConcurrentHashMap<>();
   private volatile SharedIndexInformer<Pod> pods;
   private SharedIndexInformer<PersistentVolumeClaim> claims;
   private SharedIndexInformer<StorageClass> classes;
@@ -89,9 +91,13 @@ public final class KubeletSimulator implements AutoCloseable {
     return this;
   }
 
-  /** Readiness for every pod arrives this long after its claims are Bound. */
+  /**
+   * Readiness for every pod not Ready yet arrives this long after its claims are Bound (as a
+   * container takes a while to start); pods already Ready stay so.
+   */
   public void setReadyDelay(Duration delay) {
     this.readyDelay = delay;
+    readyAt.clear();
   }
 
   public void behave(String namespace, String pod, Behaviour behaviour) {
@@ -193,10 +199,16 @@ public final class KubeletSimulator implements AutoCloseable {
         desired = isRunning(pod) && behaviour == Behaviour.STAY_UNREADY ? running(pod, false) : pending(pod);
       } else {
         Duration delay = readyDelay;
-        if (!delay.isZero() && !isRunning(pod)) {
-          setStatus(pod, running(pod, false));
-          worker.schedule(() -> enqueue(key), delay.toMillis(), TimeUnit.MILLISECONDS);
-          return;
+        if (!delay.isZero() && !isRunningAndReady(pod)) {
+          // Counted from the first sync that found the claims Bound, not from each sync: our own
+          // status write comes back as an event at once, and must not end the wait early.
+          Instant at = readyAt.computeIfAbsent(pod.getMetadata().getUid(), uid -> clock.get().plus(delay));
+          Duration left = Duration.between(clock.get(), at);
+          if (left.isPositive()) {
+            setStatus(pod, running(pod, false));
+            worker.schedule(() -> enqueue(key), left.toMillis() + 1, TimeUnit.MILLISECONDS);
+            return;
+          }
         }
         desired = running(pod, true);
       }
@@ -313,6 +325,11 @@ public final class KubeletSimulator implements AutoCloseable {
         .filter(Objects::nonNull)
         .map(c -> c.getClaimName())
         .toList();
+  }
+
+  private static boolean isRunningAndReady(Pod pod) {
+    return isRunning(pod) && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private static boolean isRunning(Pod pod) {
