@@ -50,6 +50,8 @@ public final class Demo {
   /** examples/statefulset.yaml has the same names as the OrdinalSet example: it gets a namespace of its own. */
   private static final String STS_NS = "sts-demo";
   private static final Quantity GROWN = new Quantity("2Gi");
+  /** How long the simulated kubelet takes to make a pod Ready in the storage mode steps. */
+  private static final Duration CONTAINER_START = Duration.ofSeconds(3);
   private static final String OLD_IMAGE = "nginx:1.9.1";
   private static final String NEW_IMAGE = "nginx:1.27";
   private static final Duration WAIT = Duration.ofSeconds(45);
@@ -63,7 +65,8 @@ public final class Demo {
   private final ObjectMapper mapper = new ObjectMapper();
   /**
    * Pod lifecycle as seen by a watch: "ADDED web-0", "READY web-0", "DELETED web-4"; in the
-   * storage mode steps also claims': "BOUND www-web-0", "REQUEST www-web-1 2Gi", "CAPACITY www-web-1 2Gi".
+   * storage mode steps also claims': "ADDED www-web-1 on pv-sts-1g-b" (created naming its volume),
+   * "BOUND www-web-0", "REQUEST www-web-1 2Gi", "CAPACITY www-web-1 2Gi".
    */
   private final List<String> events = new CopyOnWriteArrayList<>();
   private final Set<String> readyUids = ConcurrentHashMap.newKeySet();
@@ -305,6 +308,20 @@ public final class Demo {
   }
 
   private Outcome statefulSetStorage() {
+    // Containers take a moment to start: without one, a real control plane makes web-0 Ready within
+    // a few hundred milliseconds, and whether the operator's www-web-1 or the StatefulSet
+    // controller's comes first is a race on a loaded machine.
+    sandbox.kubelet().setReadyDelay(CONTAINER_START);
+    out.println("  (here the simulated kubelet takes " + CONTAINER_START.toSeconds() + " s to make a pod Ready, as a container"
+        + " takes a moment to start)");
+    try {
+      return statefulSetStorageWithSlowContainers();
+    } finally {
+      sandbox.kubelet().setReadyDelay(Duration.ZERO);
+    }
+  }
+
+  private Outcome statefulSetStorageWithSlowContainers() {
     events.clear();
     command("kubectl create namespace " + STS_NS);
     command("kubectl apply -n " + STS_NS + " -f examples/statefulset.yaml   # class ordinal-expandable, 4 PVs, Service nginx,"
@@ -325,8 +342,9 @@ public final class Demo {
     return all(
         check(settled, "web-0 and web-1 Running and Ready, www-web-0 and www-web-1 Bound"),
         check(before("READY web-0", "ADDED web-1"), "web-1 was created only after web-0 was Ready"),
-        check(before("BOUND www-web-1", "ADDED web-1"), "www-web-1 was Bound before web-1 was created: the operator made"
-            + " the claims ahead of the StatefulSet controller"),
+        check(before("ADDED www-web-1 on " + volumeOf(STS_NS, "www-web-1"), "ADDED web-1"), "www-web-1 was created already"
+            + " naming its volume before web-1 existed: the operator made it ahead of the StatefulSet controller (which"
+            + " creates a claim with its pod, and unbound)"),
         check(chosen.equals(Set.of("pv-sts-1g-a", "pv-sts-1g-b")), "the claims took the 1Gi volumes " + chosen
             + ", not pv-sts-512m (too small) nor pv-sts-10g (larger than needed)"),
         check(phaseOf("pv-sts-512m").equals("Available") && phaseOf("pv-sts-10g").equals("Available"),
@@ -632,7 +650,8 @@ public final class Demo {
     public void eventReceived(Action action, PersistentVolumeClaim claim) {
       String name = claim.getMetadata().getName();
       if (action == Action.ADDED) {
-        events.add("ADDED " + name);
+        // A claim created already naming its volume was pre-bound by the operator.
+        events.add("ADDED " + name + (claim.getSpec().getVolumeName() == null ? "" : " on " + claim.getSpec().getVolumeName()));
       }
       if (action != Action.ADDED && action != Action.MODIFIED) {
         return;
