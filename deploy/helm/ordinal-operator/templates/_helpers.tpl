@@ -111,6 +111,11 @@ always need the ClusterRole.
 - apiGroups: ["apps"]
   resources: ["statefulsets"]
   verbs: ["list", "watch"]
+# Where OwnerReferencesPermissionEnforcement runs (OpenShift), a claim created with the set as
+# owner and blockOwnerDeletion, as the StatefulSet controller makes it, needs this. No request uses it.
+- apiGroups: ["apps"]
+  resources: ["statefulsets/finalizers"]
+  verbs: ["update"]
 {{- end }}
 {{- end }}
 

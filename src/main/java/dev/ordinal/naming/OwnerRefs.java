@@ -27,11 +27,16 @@ public final class OwnerRefs {
         .build();
   }
 
-  /** A StatefulSet's reference on its claims under whenDeleted: Delete, as its own controller writes it. */
+  /**
+   * A StatefulSet's reference on its claims under whenDeleted: Delete, as its own controller writes
+   * it since Kubernetes 1.32 (a controller reference, metav1.NewControllerRef): a plain reference
+   * would be rewritten by that controller as one without a controller.
+   */
   public static OwnerReference statefulSetOwnsClaim(String setName, String setUid) {
     return new OwnerReferenceBuilder()
         .withApiVersion("apps/v1").withKind("StatefulSet")
         .withName(setName).withUid(setUid)
+        .withController(true).withBlockOwnerDeletion(true)
         .build();
   }
 

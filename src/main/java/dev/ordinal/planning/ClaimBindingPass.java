@@ -52,13 +52,14 @@ final class ClaimBindingPass {
   }
 
   private void bind(List<NewClaim> newClaims) {
-    List<ClaimToBind> toBind = new ArrayList<>();
-    List<Integer> ordinals = new ArrayList<>();
-    List<Boolean> isNew = new ArrayList<>();
+    // One list in ordinal order, new and pending claims alike: the lowest ordinal chooses first,
+    // whoever created its claim (a StatefulSet's controller may have made some of them).
+    java.util.TreeMap<Integer, List<ClaimToBind>> byOrdinal = new java.util.TreeMap<>();
+    java.util.Set<ClaimToBind> created = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     for (NewClaim n : newClaims) {
-      toBind.add(new ClaimToBind(n.claim(), null));
-      ordinals.add(n.ordinal());
-      isNew.add(true);
+      ClaimToBind c = new ClaimToBind(n.claim(), null);
+      byOrdinal.computeIfAbsent(n.ordinal(), k -> new ArrayList<>()).add(c);
+      created.add(c);
     }
     for (int ordinal = set.start(); ordinal < set.endExclusive(); ordinal++) {
       for (String template : set.claimTemplateNames()) {
@@ -66,12 +67,18 @@ final class ClaimBindingPass {
         if (claim != null && claim.getMetadata().getDeletionTimestamp() == null && !OrdinalPlanner.ClaimState.isSettled(claim, state.volumes())) {
           Pod pod = state.pods().get(ordinal);
           String node = pod == null || pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-          toBind.add(new ClaimToBind(claim, node));
-          ordinals.add(ordinal);
-          isNew.add(false);
+          byOrdinal.computeIfAbsent(ordinal, k -> new ArrayList<>()).add(new ClaimToBind(claim, node));
         }
       }
     }
+    List<ClaimToBind> toBind = new ArrayList<>();
+    List<Integer> ordinals = new ArrayList<>();
+    List<Boolean> isNew = new ArrayList<>();
+    byOrdinal.forEach((ordinal, claims) -> claims.forEach(c -> {
+      toBind.add(c);
+      ordinals.add(ordinal);
+      isNew.add(created.contains(c));
+    }));
     if (toBind.isEmpty()) {
       return;
     }

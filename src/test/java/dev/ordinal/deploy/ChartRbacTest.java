@@ -74,6 +74,7 @@ class ChartRbacTest {
   void withoutStatefulSetStorageStatefulSetsAreNotGranted() {
     Map<String, Set<String>> expected = new TreeMap<>(required());
     expected.remove("apps/statefulsets");
+    expected.remove("apps/statefulsets/finalizers");
 
     assertThat(grants(Chart.template(List.of(), Map.of("statefulSetStorage.enabled", false)))).isEqualTo(expected);
   }

@@ -53,6 +53,8 @@ class RbacMatchesRequestsMockTest {
           "required: JOSDK's LeaderElectionManager refuses to start unless the SelfSubjectRulesReview shows create, update and get on leases"),
       Map.entry("ordinal.dev/ordinalsets:get",
           "JOSDK re-reads the primary in some retry paths; not reached by this scenario"),
+      Map.entry("apps/statefulsets/finalizers:update",
+          "OwnerReferencesPermissionEnforcement: claims of a StatefulSet in storage mode carry it as owner with blockOwnerDeletion"),
       Map.entry("ordinal.dev/ordinalsets/finalizers:update",
           "OpenShift's OwnerReferencesPermissionEnforcement: setting blockOwnerDeletion on pods needs update on the owner's finalizers")));
 

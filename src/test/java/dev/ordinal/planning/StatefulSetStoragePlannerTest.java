@@ -124,6 +124,8 @@ class StatefulSetStoragePlannerTest {
       assertThat(o.getKind()).isEqualTo("StatefulSet");
       assertThat(o.getName()).isEqualTo("web");
       assertThat(o.getUid()).isEqualTo("uid-sts-web");
+      assertThat(o.getController()).isTrue();
+      assertThat(o.getBlockOwnerDeletion()).isTrue();
     });
   }
 
@@ -351,5 +353,20 @@ class StatefulSetStoragePlannerTest {
     pvs.add(released("pv-db", "www-webdb-1"));
 
     assertThat(planner.plan(state(read(sts), claims, pvs, List.of())).actions()).isEmpty();
+  }
+
+  @Test
+  void aLowerOrdinalChoosesFirstWhoeverCreatedItsClaim() {
+    // The StatefulSet controller made www-web-0 (Pending); www-web-1 is still to be made by us.
+    PersistentVolumeClaim theirs = claim("www-web-0", "1Gi", "Pending", null);
+
+    OrdinalPlan plan = planner.plan(state(read(web(2)), List.of(theirs),
+        List.of(Fixtures.pv("pv-big", "2Gi", "manual"), Fixtures.pv("pv-exact", "1Gi", "manual")), List.of()));
+
+    assertThat(plan.actions()).hasSize(2);
+    assertThat(plan.actions()).anySatisfy(a -> assertThat(a).isInstanceOfSatisfying(Action.BindClaim.class,
+        b -> assertThat(b.volume().getMetadata().getName()).isEqualTo("pv-exact")));
+    assertThat(plan.actions()).anySatisfy(a -> assertThat(a).isInstanceOfSatisfying(Action.CreateClaim.class,
+        c -> assertThat(c.reserve().orElseThrow().getMetadata().getName()).isEqualTo("pv-big")));
   }
 }

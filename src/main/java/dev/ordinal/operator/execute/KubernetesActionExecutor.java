@@ -54,13 +54,16 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
     if (actions.isEmpty()) {
       return new ExecutionResult(List.of(), List.of());
     }
-    List<List<Action>> groups = set.isParallel() ? groupByOrdinal(actions) : List.of(actions);
+    // A StatefulSet in storage mode has only claim and volume writes, independent across ordinals:
+    // they go in parallel batches whatever its podManagementPolicy, to be ahead of its controller.
+    boolean parallel = set.isParallel() || set.kind() == dev.ordinal.spec.SetKind.STATEFUL_SET;
+    List<List<Action>> groups = parallel ? groupByOrdinal(actions) : List.of(actions);
     List<Action> done = Collections.synchronizedList(new ArrayList<>());
     List<Action> notDone = Collections.synchronizedList(new ArrayList<>());
     Successes successes = new Successes();
     String key = set.kind() + "/" + set.namespace() + "/" + set.name();
     int index = 0;
-    int batch = set.isParallel() ? slowStart.first(key) : 1;
+    int batch = parallel ? slowStart.first(key) : 1;
     int reached = batch;
     boolean failed = false;
     while (index < groups.size()) {
@@ -77,7 +80,7 @@ public final class KubernetesActionExecutor implements ActionExecutor, AutoClose
       reached = batch;
       batch = slowStart.next(batch);
     }
-    if (set.isParallel()) {
+    if (parallel) {
       slowStart.finished(key, reached, failed);
     }
     successes.report(set);
