@@ -50,7 +50,8 @@ import org.junit.jupiter.api.Test;
  * </pre>
  *
  * Properties as {@link ConvergenceBenchmarkTest}'s, plus {@code ordinal.bench.policy}
- * (Parallel or OrderedReady, default Parallel). See docs/benchmarks.md.
+ * (Parallel or OrderedReady, default Parallel) and {@code ordinal.bench.statefulSetStorage}
+ * (false runs the operator without the StatefulSet storage mode). See docs/benchmarks.md.
  */
 class RealConvergenceBenchmarkTest {
   private static final int KUBELET_WORKERS = Integer.getInteger("ordinal.bench.kubeletWorkers", 8);
@@ -177,7 +178,10 @@ class RealConvergenceBenchmarkTest {
         long heapBefore = heapUsed();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         long startCreate = System.nanoTime();
-        OrdinalOperator operator = OrdinalOperator.create(operatorClient, OperatorConfig.local(Set.of(ns)), registry, Instant::now);
+        // -Dordinal.bench.statefulSetStorage=false: without the storage mode's own claim and PV informers
+        OperatorConfig config = OperatorConfig.local(Set.of(ns))
+            .withStatefulSetStorage(!"false".equals(System.getProperty("ordinal.bench.statefulSetStorage")));
+        OrdinalOperator operator = OrdinalOperator.create(operatorClient, config, registry, Instant::now);
         operator.start();
         while (!operator.isReady()) {
           Thread.sleep(5);
