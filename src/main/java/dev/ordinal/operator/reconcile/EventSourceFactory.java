@@ -60,7 +60,13 @@ final class EventSourceFactory {
         InformerEventSourceConfiguration.from(StorageClass.class, OrdinalSet.class)
             .withName("storageclasses")
             .withWatchAllNamespaces()
-            .withSecondaryToPrimaryMapper(sc -> setsWithPendingClaims(claims))
+            .withSecondaryToPrimaryMapper(sc -> {
+              try {
+                return setsWithPendingClaims(claims);
+              } catch (RuntimeException claimsNotStarted) {
+                return everySet(context);
+              }
+            })
             .build(),
         context);
 
@@ -92,6 +98,18 @@ final class EventSourceFactory {
 
   private static Set<ResourceID> setsAffectedBy(PersistentVolume pv, InformerEventSource<PersistentVolumeClaim, OrdinalSet> claims,
       EventSourceContext<OrdinalSet> context) {
+    try {
+      return setsAffectedByStarted(pv, claims, context);
+    } catch (RuntimeException claimsNotStarted) {
+      // JOSDK starts a controller's event sources side by side: a volume event of the initial list
+      // may come before the claims informer exists (JOSDK then fails its start with an NPE). Every
+      // set is reconciled once its sources have started anyway (the primary informer's initial list).
+      return everySet(context);
+    }
+  }
+
+  private static Set<ResourceID> setsAffectedByStarted(PersistentVolume pv, InformerEventSource<PersistentVolumeClaim, OrdinalSet> claims,
+      EventSourceContext<OrdinalSet> context) {
     var ref = pv.getSpec() == null ? null : pv.getSpec().getClaimRef();
     if (ref != null && ref.getName() != null) {
       var claim = claims.get(new ResourceID(ref.getName(), ref.getNamespace()));
@@ -114,5 +132,14 @@ final class EventSourceFactory {
     boolean ours = labels != null && labels.containsKey(Labels.SET_NAME);
     boolean bound = claim.getStatus() != null && "Bound".equals(claim.getStatus().getPhase());
     return ours && !bound;
+  }
+
+  /** Every set in the primary cache, or none while that cache is not started yet. */
+  private static Set<ResourceID> everySet(EventSourceContext<OrdinalSet> context) {
+    try {
+      return context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet());
+    } catch (RuntimeException primaryNotStarted) {
+      return Set.of();
+    }
   }
 }

@@ -62,6 +62,18 @@ record StatefulSetEventSources(
 
   private static Set<ResourceID> setsAffectedBy(PersistentVolume pv, InformerEventSource<PersistentVolumeClaim, StatefulSet> claims,
       EventSourceContext<StatefulSet> context) {
+    try {
+      return setsAffectedByStarted(pv, claims, context);
+    } catch (RuntimeException claimsNotStarted) {
+      // JOSDK starts a controller's event sources side by side: a volume event of the initial list
+      // may come before the claims informer exists (JOSDK then fails its start with an NPE). Every
+      // set is reconciled once its sources have started anyway (the primary informer's initial list).
+      return everySet(context);
+    }
+  }
+
+  private static Set<ResourceID> setsAffectedByStarted(PersistentVolume pv, InformerEventSource<PersistentVolumeClaim, StatefulSet> claims,
+      EventSourceContext<StatefulSet> context) {
     var ref = pv.getSpec() == null ? null : pv.getSpec().getClaimRef();
     if (ref != null && ref.getName() != null && ref.getNamespace() != null) {
       var claim = claims.get(new ResourceID(ref.getName(), ref.getNamespace()));
@@ -76,5 +88,14 @@ record StatefulSetEventSources(
 
   private static boolean isBound(PersistentVolumeClaim claim) {
     return claim.getStatus() != null && "Bound".equals(claim.getStatus().getPhase());
+  }
+
+  /** Every set in the primary cache, or none while that cache is not started yet. */
+  private static Set<ResourceID> everySet(EventSourceContext<StatefulSet> context) {
+    try {
+      return context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet());
+    } catch (RuntimeException primaryNotStarted) {
+      return Set.of();
+    }
   }
 }
