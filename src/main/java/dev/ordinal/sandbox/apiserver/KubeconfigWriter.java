@@ -24,29 +24,10 @@ public final class KubeconfigWriter {
   public static Path writeTls(Path file, String serverUrl, byte[] certificateAuthority, byte[] clientCertificate,
       byte[] clientKey) {
     java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
-    String yaml = """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: %1$s
-          cluster:
-            server: %2$s
-            certificate-authority-data: %3$s
-        users:
-        - name: %1$s
-          user:
-            client-certificate-data: %4$s
-            client-key-data: %5$s
-        contexts:
-        - name: %1$s
-          context:
-            cluster: %1$s
-            user: %1$s
-            namespace: default
-        current-context: %1$s
-        preferences: {}
-        """.formatted(CONTEXT, serverUrl, b64.encodeToString(certificateAuthority), b64.encodeToString(clientCertificate),
-        b64.encodeToString(clientKey));
+    String yaml = kubeconfig(serverUrl,
+        "\n    certificate-authority-data: " + b64.encodeToString(certificateAuthority),
+        "\n    client-certificate-data: " + b64.encodeToString(clientCertificate)
+            + "\n    client-key-data: " + b64.encodeToString(clientKey));
     Path written = writeFile(file, yaml);
     try {
       Files.setPosixFilePermissions(written, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
@@ -57,16 +38,21 @@ public final class KubeconfigWriter {
   }
 
   public static Path write(Path file, String serverUrl) {
-    String yaml = """
+    return writeFile(file, kubeconfig(serverUrl, "", " {}"));
+  }
+
+  /** One cluster, user and context named {@link #CONTEXT}; {@code userFields} follows "user:". */
+  private static String kubeconfig(String serverUrl, String clusterFields, String userFields) {
+    return """
         apiVersion: v1
         kind: Config
         clusters:
         - name: %1$s
           cluster:
-            server: %2$s
+            server: %2$s%3$s
         users:
         - name: %1$s
-          user: {}
+          user:%4$s
         contexts:
         - name: %1$s
           context:
@@ -75,8 +61,7 @@ public final class KubeconfigWriter {
             namespace: default
         current-context: %1$s
         preferences: {}
-        """.formatted(CONTEXT, serverUrl);
-    return writeFile(file, yaml);
+        """.formatted(CONTEXT, serverUrl, clusterFields, userFields);
   }
 
   private static Path writeFile(Path file, String yaml) {
