@@ -14,6 +14,20 @@ public final class OrdinalNames {
     return templateName + "-" + setName + "-" + ordinal;
   }
 
+  /**
+   * The ordinal of a claim named {@code <template>-<set>-<ordinal>} for one of the templates, if the
+   * name has exactly that form (claims made by a StatefulSet's controller carry no label naming it).
+   */
+  public static OptionalInt ordinalOfClaim(java.util.Collection<String> templateNames, String setName, String claimName) {
+    for (String template : templateNames) {
+      OptionalInt ordinal = ordinalOf(template + "-" + setName, claimName);
+      if (ordinal.isPresent()) {
+        return ordinal;
+      }
+    }
+    return OptionalInt.empty();
+  }
+
   /** The ordinal of a pod named {@code <set>-<ordinal>}, if the name has exactly that form. */
   public static OptionalInt ordinalOf(String setName, String podName) {
     String prefix = setName + "-";

@@ -64,21 +64,18 @@ final class VolumeReservations {
       return actions;
     }
     for (PersistentVolume pv : state.volumes().values()) {
-      ObjectReference ref = pv.getSpec() == null ? null : pv.getSpec().getClaimRef();
-      boolean released = pv.getStatus() != null && "Released".equals(pv.getStatus().getPhase());
-      if (ref == null || !released || boundInThisPlan.contains(pv.getMetadata().getName()) || !"Retain".equals(pv.getSpec().getPersistentVolumeReclaimPolicy())
-          || !set.namespace().equals(ref.getNamespace()) || blank(ref.getUid())) {
+      if (!VolumeReuse.isReleasedIn(pv, set.namespace()) || boundInThisPlan.contains(pv.getMetadata().getName())
+          || blank(pv.getSpec().getClaimRef().getUid())) {
         continue;
       }
+      ObjectReference ref = pv.getSpec().getClaimRef();
       OptionalInt ordinal = ordinalOf(set, ref.getName());
       PersistentVolumeClaim sameName = state.claims().get(ref.getName());
       boolean boundElsewhere = sameName != null && sameName.getSpec() != null && !blank(sameName.getSpec().getVolumeName());
       if (ordinal.isEmpty() || boundElsewhere) {
         continue;
       }
-      PersistentVolume held = new PersistentVolumeBuilder(pv)
-          .editSpec().editClaimRef().withUid(null).withResourceVersion(null).endClaimRef().endSpec().build();
-      actions.add(new Action.WriteVolume(ordinal.getAsInt(), held, "held for claim " + ref.getName() + " (volume reuse SameOrdinal)"));
+      actions.add(new Action.WriteVolume(ordinal.getAsInt(), VolumeReuse.heldForClaimName(pv), "held for claim " + ref.getName() + " (volume reuse SameOrdinal)"));
       events.add(new EventNote(EventNote.Involved.of(set), EventNote.Type.Normal, "ReusingVolume",
           "volume " + pv.getMetadata().getName() + " is Released and was last bound to claim " + ref.getName()
               + "; holding it for that claim (volume reuse SameOrdinal)"));
@@ -86,15 +83,8 @@ final class VolumeReservations {
     return actions;
   }
 
-  /** The ordinal of one of the set's claims, by its name {@code <template>-<set>-<ordinal>}. */
   private static OptionalInt ordinalOf(SetDefinition set, String claimName) {
-    for (String template : set.claimTemplateNames()) {
-      OptionalInt ordinal = OrdinalNames.ordinalOf(template + "-" + set.name(), claimName);
-      if (ordinal.isPresent()) {
-        return ordinal;
-      }
-    }
-    return OptionalInt.empty();
+    return OrdinalNames.ordinalOfClaim(set.claimTemplateNames(), set.name(), claimName);
   }
 
   private static boolean byController(PersistentVolume pv) {

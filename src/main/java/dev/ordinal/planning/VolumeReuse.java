@@ -35,10 +35,7 @@ final class VolumeReuse {
     Set<String> names = claimsToBind.stream().map(c -> c.getMetadata().getName()).collect(Collectors.toSet());
     Map<String, PersistentVolume> view = null;
     for (PersistentVolume pv : volumes.values()) {
-      var ref = pv.getSpec() == null ? null : pv.getSpec().getClaimRef();
-      boolean released = pv.getStatus() != null && "Released".equals(pv.getStatus().getPhase());
-      boolean retained = "Retain".equals(pv.getSpec().getPersistentVolumeReclaimPolicy());
-      if (ref == null || !released || !retained || !set.namespace().equals(ref.getNamespace()) || !names.contains(ref.getName())) {
+      if (!isReleasedIn(pv, set.namespace()) || !names.contains(pv.getSpec().getClaimRef().getName())) {
         continue;
       }
       if (view == null) {
@@ -50,9 +47,22 @@ final class VolumeReuse {
     return view == null ? volumes : view;
   }
 
-  private static PersistentVolume reclaimedView(PersistentVolume pv) {
+  /** A Retain volume Released by a claim of this namespace: its claimRef still names that claim. */
+  static boolean isReleasedIn(PersistentVolume pv, String namespace) {
+    var ref = pv.getSpec() == null ? null : pv.getSpec().getClaimRef();
+    return ref != null && pv.getStatus() != null && "Released".equals(pv.getStatus().getPhase())
+        && "Retain".equals(pv.getSpec().getPersistentVolumeReclaimPolicy()) && namespace.equals(ref.getNamespace());
+  }
+
+  /** The volume held for a claim of the name its claimRef gives: the old claim's uid and resourceVersion gone. */
+  static PersistentVolume heldForClaimName(PersistentVolume pv) {
     return new PersistentVolumeBuilder(pv)
         .editSpec().editClaimRef().withUid(null).withResourceVersion(null).endClaimRef().endSpec()
+        .build();
+  }
+
+  private static PersistentVolume reclaimedView(PersistentVolume pv) {
+    return new PersistentVolumeBuilder(heldForClaimName(pv))
         .editStatus().withPhase("Available").withReason(null).withMessage(null).endStatus()
         .build();
   }

@@ -3,6 +3,7 @@ package dev.ordinal.operator.statefulset;
 import dev.ordinal.naming.OrdinalNames;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.util.List;
 
 /**
  * Which StatefulSet a claim belongs to, by its name alone ({@code <template>-<set>-<ordinal>}): the
@@ -17,13 +18,9 @@ final class StatefulSetClaimNames {
         || !set.getMetadata().getNamespace().equals(claim.getMetadata().getNamespace())) {
       return false;
     }
-    for (PersistentVolumeClaim template : set.getSpec().getVolumeClaimTemplates()) {
-      if (template.getMetadata() != null && template.getMetadata().getName() != null
-          && OrdinalNames.ordinalOf(template.getMetadata().getName() + "-" + set.getMetadata().getName(),
-              claim.getMetadata().getName()).isPresent()) {
-        return true;
-      }
-    }
-    return false;
+    List<String> templates = set.getSpec().getVolumeClaimTemplates().stream()
+        .filter(t -> t.getMetadata() != null && t.getMetadata().getName() != null)
+        .map(t -> t.getMetadata().getName()).toList();
+    return OrdinalNames.ordinalOfClaim(templates, set.getMetadata().getName(), claim.getMetadata().getName()).isPresent();
   }
 }
