@@ -51,15 +51,13 @@ final class ClaimBindingPass {
     return new Result(pass.actions, pass.events, pass.waits, pass.storageProblems, pass.stuck);
   }
 
+  /** A claim to bind, with the ordinal it belongs to and whether this plan creates it. */
+  private record Candidate(int ordinal, ClaimToBind claim, boolean isNew) {}
+
   private void bind(List<NewClaim> newClaims) {
-    // One list in ordinal order, new and pending claims alike: the lowest ordinal chooses first,
-    // whoever created its claim (a StatefulSet's controller may have made some of them).
-    java.util.TreeMap<Integer, List<ClaimToBind>> byOrdinal = new java.util.TreeMap<>();
-    java.util.Set<ClaimToBind> created = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    List<Candidate> candidates = new ArrayList<>();
     for (NewClaim n : newClaims) {
-      ClaimToBind c = new ClaimToBind(n.claim(), null);
-      byOrdinal.computeIfAbsent(n.ordinal(), k -> new ArrayList<>()).add(c);
-      created.add(c);
+      candidates.add(new Candidate(n.ordinal(), new ClaimToBind(n.claim(), null), true));
     }
     for (int ordinal = set.start(); ordinal < set.endExclusive(); ordinal++) {
       for (String template : set.claimTemplateNames()) {
@@ -67,21 +65,17 @@ final class ClaimBindingPass {
         if (claim != null && claim.getMetadata().getDeletionTimestamp() == null && !OrdinalPlanner.ClaimState.isSettled(claim, state.volumes())) {
           Pod pod = state.pods().get(ordinal);
           String node = pod == null || pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-          byOrdinal.computeIfAbsent(ordinal, k -> new ArrayList<>()).add(new ClaimToBind(claim, node));
+          candidates.add(new Candidate(ordinal, new ClaimToBind(claim, node), false));
         }
       }
     }
-    List<ClaimToBind> toBind = new ArrayList<>();
-    List<Integer> ordinals = new ArrayList<>();
-    List<Boolean> isNew = new ArrayList<>();
-    byOrdinal.forEach((ordinal, claims) -> claims.forEach(c -> {
-      toBind.add(c);
-      ordinals.add(ordinal);
-      isNew.add(created.contains(c));
-    }));
-    if (toBind.isEmpty()) {
+    if (candidates.isEmpty()) {
       return;
     }
+    // Ordinal order, new and pending claims alike (a stable sort keeps template order within an
+    // ordinal): the lowest ordinal chooses first, whoever created its claim.
+    candidates.sort(java.util.Comparator.comparingInt(Candidate::ordinal));
+    List<ClaimToBind> toBind = candidates.stream().map(Candidate::claim).toList();
     ClaimBinder binder = new ClaimBinder(new StorageClasses(state.storageClasses()), state.nodes());
     java.util.Set<String> reclaimed = new java.util.TreeSet<>();
     Map<String, PersistentVolume> volumes = VolumeReuse.volumesForBinding(set, state.volumes(),
@@ -92,7 +86,8 @@ final class ClaimBindingPass {
           "volume " + volume + " is Released and was last bound to a claim of the same name; giving it back (volumeReuse SameOrdinal)"));
     }
     for (int i = 0; i < decisions.size(); i++) {
-      apply(decisions.get(i), toBind.get(i).claim(), ordinals.get(i), isNew.get(i));
+      Candidate c = candidates.get(i);
+      apply(decisions.get(i), c.claim().claim(), c.ordinal(), c.isNew());
     }
   }
 
