@@ -51,7 +51,11 @@ import org.junit.jupiter.api.Test;
  *
  * Properties as {@link ConvergenceBenchmarkTest}'s, plus {@code ordinal.bench.policy}
  * (Parallel or OrderedReady, default Parallel) and {@code ordinal.bench.statefulSetStorage}
- * (false runs the operator without the StatefulSet storage mode). See docs/benchmarks.md.
+ * (false runs the operator without the StatefulSet storage mode), {@code ordinal.bench.builtin}
+ * (true also runs each size as an apps/v1 StatefulSet through kube-controller-manager's own
+ * StatefulSet controller, on the same machine with the same kubelet simulator) and
+ * {@code ordinal.bench.kcmQps} (kube-controller-manager's client rate for the whole run). For
+ * OrderedReady it also prints where one ordinal's time goes. See docs/benchmarks.md.
  */
 class RealConvergenceBenchmarkTest {
   private static final int KUBELET_WORKERS = Integer.getInteger("ordinal.bench.kubeletWorkers", 8);
@@ -75,15 +79,34 @@ class RealConvergenceBenchmarkTest {
         + Runtime.getRuntime().availableProcessors() + " cores, load average at start "
         + String.format("%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
         + "; kubelet simulator workers " + KUBELET_WORKERS + "\n\n");
+    // -Dordinal.bench.kcmQps=1000: kube-controller-manager's client rate, as issue 10's anchor for
+    // the built-in StatefulSet controller (its default is 20 requests per second, burst 30)
+    String kcmQps = System.getProperty("ordinal.bench.kcmQps");
+    if (kcmQps != null) {
+      plane.restartControllerManager(List.of("--kube-api-qps=" + kcmQps, "--kube-api-burst=" + kcmQps));
+      report.append("kube-controller-manager at --kube-api-qps=").append(kcmQps).append(" --kube-api-burst=").append(kcmQps).append("\n\n");
+    }
+    boolean builtin = Boolean.getBoolean("ordinal.bench.builtin");
     int run = 0;
-    for (int n : sizes) {
-      String table = new Run(plane, n, policy, steady, timeout, "b" + (++run) + "-" + System.currentTimeMillis() % 100000).execute();
-      System.out.println(table);
-      report.append(table).append('\n');
-      if (!"false".equals(System.getProperty("ordinal.bench.binderAlone"))) {
-        String alone = binderAlone(plane, n, "a" + run + "-" + System.currentTimeMillis() % 100000, timeout);
-        System.out.println(alone);
-        report.append(alone).append('\n');
+    try {
+      for (int n : sizes) {
+        String table = new Run(plane, n, policy, steady, timeout, "b" + (++run) + "-" + System.currentTimeMillis() % 100000, false).execute();
+        System.out.println(table);
+        report.append(table).append('\n');
+        if (builtin) {
+          String theirs = new Run(plane, n, policy, steady, timeout, "s" + run + "-" + System.currentTimeMillis() % 100000, true).execute();
+          System.out.println(theirs);
+          report.append(theirs).append('\n');
+        }
+        if (!"false".equals(System.getProperty("ordinal.bench.binderAlone"))) {
+          String alone = binderAlone(plane, n, "a" + run + "-" + System.currentTimeMillis() % 100000, timeout);
+          System.out.println(alone);
+          report.append(alone).append('\n');
+        }
+      }
+    } finally {
+      if (kcmQps != null) {
+        plane.restartControllerManager(List.of());
       }
     }
     Path out = Path.of("target", "bench", "real-convergence-" + Instant.now().toString().replace(':', '-') + ".md");
@@ -138,7 +161,8 @@ class RealConvergenceBenchmarkTest {
     }
   }
 
-  private record Run(ControlPlane plane, int n, PodManagementPolicy policy, Duration steady, Duration timeout, String ns) {
+  /** One set of n replicas: an OrdinalSet with our operator, or ({@code builtin}) an apps/v1 StatefulSet with the cluster's own controller. */
+  private record Run(ControlPlane plane, int n, PodManagementPolicy policy, Duration steady, Duration timeout, String ns, boolean builtin) {
     String execute() throws Exception {
       Map<String, String> rows = new LinkedHashMap<>();
       Set<String> readyPods = ConcurrentHashMap.newKeySet();
@@ -170,6 +194,8 @@ class RealConvergenceBenchmarkTest {
             .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("bench-kubelet", kubeletMeter)).build();
         KubeletSimulator kubelet = new KubeletSimulator(kubeletClient, KubeletSimulator.NODE_NAME, Instant::now, KUBELET_WORKERS).start();
 
+        OrdinalTimeline timeline = new OrdinalTimeline(admin, ns);
+
         OperatorRequestMeter meter = new OperatorRequestMeter();
         KubernetesClient operatorClient = new KubernetesClientBuilder()
             .withConfig(plane.tokenConfig(SharedControlPlane.serviceAccountToken(admin)))
@@ -177,24 +203,35 @@ class RealConvergenceBenchmarkTest {
         gc();
         long heapBefore = heapUsed();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        long startCreate = System.nanoTime();
-        // -Dordinal.bench.statefulSetStorage=false: without the storage mode's own claim and PV informers
-        OperatorConfig config = OperatorConfig.local(Set.of(ns))
-            .withStatefulSetStorage(!"false".equals(System.getProperty("ordinal.bench.statefulSetStorage")));
-        OrdinalOperator operator = OrdinalOperator.create(operatorClient, config, registry, Instant::now);
-        operator.start();
-        while (!operator.isReady()) {
-          Thread.sleep(5);
+        OrdinalOperator operator = null;
+        if (!builtin) {
+          long startCreate = System.nanoTime();
+          // -Dordinal.bench.statefulSetStorage=false: without the storage mode's own claim and PV informers
+          OperatorConfig config = OperatorConfig.local(Set.of(ns))
+              .withStatefulSetStorage(!"false".equals(System.getProperty("ordinal.bench.statefulSetStorage")));
+          operator = OrdinalOperator.create(operatorClient, config, registry, Instant::now);
+          operator.start();
+          while (!operator.isReady()) {
+            Thread.sleep(5);
+          }
+          rows.put("operator ready (create+start -> isReady)", secs(System.nanoTime() - startCreate));
         }
-        rows.put("operator ready (create+start -> isReady)", secs(System.nanoTime() - startCreate));
         meter.reset();
         kubeletMeter.reset();
         ApiServerRequestCounts serverBefore = ApiServerRequestCounts.scrape(admin);
 
         long t0 = System.nanoTime();
-        OrdinalSet set = Fixtures.set(ns, "bench", n, cls, "1Gi");
-        set.getSpec().setPodManagementPolicy(policy);
-        admin.resources(OrdinalSet.class).inNamespace(ns).resource(set).create();
+        if (builtin) {
+          // unlabelled: the cluster's StatefulSet controller and PV binder alone
+          var sts = Fixtures.statefulSet(ns, "bench", n, cls, "1Gi");
+          sts.getMetadata().getLabels().remove(dev.ordinal.spec.StatefulSetDefinitions.STORAGE_LABEL);
+          sts.getSpec().setPodManagementPolicy(policy.name());
+          admin.apps().statefulSets().inNamespace(ns).resource(sts).create();
+        } else {
+          OrdinalSet set = Fixtures.set(ns, "bench", n, cls, "1Gi");
+          set.getSpec().setPodManagementPolicy(policy);
+          admin.resources(OrdinalSet.class).inNamespace(ns).resource(set).create();
+        }
         long first = -1;
         long allCreated = -1;
         long bound = -1;
@@ -234,7 +271,9 @@ class RealConvergenceBenchmarkTest {
         gc();
         long heapAll = heapUsed();
         long rss = rssBytes();
-        operator.close();
+        if (operator != null) {
+          operator.close();
+        }
         gc();
         long heapWithout = heapUsed();
 
@@ -243,7 +282,8 @@ class RealConvergenceBenchmarkTest {
         long allWrites = server.writes();
         // what neither the operator nor the kubelet simulator wrote: the cluster's controllers (PV binder, ...) and the set's own create
         long clusterWrites = allWrites - operatorWrites - kubeletWrites - 1;
-        String title = "### " + n + " replicas, " + policy + (bound >= 0 && ready >= 0 ? "" : " -- DID NOT CONVERGE within " + timeout);
+        String title = "### " + n + " replicas, " + policy + (builtin ? ", the cluster's own StatefulSet controller (apps/v1, our operator not running)" : "")
+            + (bound >= 0 && ready >= 0 ? "" : " -- DID NOT CONVERGE within " + timeout);
         rows.put("first pod", first < 0 ? "no" : secs(first));
         rows.put("all pods created", allCreated < 0 ? "no (" + createdPods.size() + "/" + n + ")" : secs(allCreated));
         rows.put("all claims Bound", bound < 0 ? "no (" + boundClaims.size() + "/" + n + ")" : secs(bound));
@@ -261,9 +301,13 @@ class RealConvergenceBenchmarkTest {
             .mapToDouble(c -> c.count()).sum()));
         rows.put("requests per second at the API server (all clients)", String.format("%.0f", server.total() / (wall / 1e9)));
         rows.put("steady state " + steady.toSeconds() + " s: operator writes", Long.toString(writes(OperatorRequestMeter.counts(steadyWindow))));
-        rows.put("operator heap share after GC (all - after stop)", mib(heapAll - heapWithout));
-        rows.put("heap used after GC before the operator started", mib(heapBefore));
-        rows.put("RSS of the test JVM (operator + kubelet simulator + test informers)", mib(rss));
+        if (!builtin) {
+          rows.put("operator heap share after GC (all - after stop)", mib(heapAll - heapWithout));
+          rows.put("heap used after GC before the operator started", mib(heapBefore));
+          rows.put("RSS of the test JVM (operator + kubelet simulator + test informers)", mib(rss));
+        }
+        String breakdown = policy == PodManagementPolicy.OrderedReady ? timeline.orderedReadyBreakdown(n) : "";
+        timeline.close();
         kubelet.close();
         kubeletClient.close();
         operatorClient.close();
@@ -271,6 +315,9 @@ class RealConvergenceBenchmarkTest {
         SharedControlPlane.retireNamespace(admin, ns);
         StringBuilder sb = new StringBuilder(title).append("\n\n| measure | value |\n|---|---|\n");
         rows.forEach((k, v) -> sb.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        if (!breakdown.isEmpty()) {
+          sb.append("\nOne OrderedReady ordinal, as a watcher of the namespace saw it:\n\n| step | time |\n|---|---|\n").append(breakdown);
+        }
         return sb.toString();
       }
     }

@@ -56,6 +56,7 @@ public final class ControlPlane implements AutoCloseable {
   private int apiServerPort;
   private Process apiServer;
   private Process controllerManager;
+  private List<String> controllerManagerFlags = List.of();
   private volatile boolean closing;
   private Path kubeconfig;
 
@@ -149,13 +150,15 @@ public final class ControlPlane implements AutoCloseable {
   private void startControllerManager() {
     int port = Utils.findFreePort();
     String kc = kubeconfig.toString();
-    controllerManager = launch(List.of(binaries.controllerManager().toString(),
+    List<String> command = new ArrayList<>(List.of(binaries.controllerManager().toString(),
         "--kubeconfig=" + kc, "--authentication-kubeconfig=" + kc, "--authorization-kubeconfig=" + kc,
         "--leader-elect=false", "--use-service-account-credentials=false",
         "--controllers=" + String.join(",", CONTROLLERS),
         // etcd 3.4 has no watch progress requests: without this every informer start logs a fallback
         "--feature-gates=WatchListClient=false",
-        "--bind-address=127.0.0.1", "--secure-port=" + port), "kube-controller-manager");
+        "--bind-address=127.0.0.1", "--secure-port=" + port));
+    command.addAll(controllerManagerFlags);
+    controllerManager = launch(command, "kube-controller-manager");
     awaitHealthy("kube-controller-manager", port, "/healthz", controllerManager, Duration.ofSeconds(60));
   }
 
@@ -206,6 +209,17 @@ public final class ControlPlane implements AutoCloseable {
 
   public void startApiServerAgain() {
     startApiServer();
+  }
+
+  /**
+   * Stops kube-controller-manager and starts it again with these flags added (for instance
+   * {@code --kube-api-qps=1000}: a benchmark that compares with the cluster's own StatefulSet
+   * controller at a given client rate). The flags stay for later restarts.
+   */
+  public void restartControllerManager(List<String> extraFlags) {
+    stop(controllerManager);
+    controllerManagerFlags = List.copyOf(extraFlags);
+    startControllerManager();
   }
 
   /** The binaries this control plane runs. */
