@@ -2,6 +2,7 @@ package dev.ordinal.operator.reconcile;
 
 import dev.ordinal.api.v1alpha1.OrdinalSet;
 import dev.ordinal.naming.Labels;
+import dev.ordinal.operator.cache.CacheTrim;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
@@ -29,9 +30,13 @@ final class EventSourceFactory {
   private EventSourceFactory() {}
 
   static InformerClusterCache.EventSources create(EventSourceContext<OrdinalSet> context) {
+    // Namespaced kinds follow the controller's namespaces; cluster-scoped ones have one informer.
+    CacheTrim namespaced = CacheTrim.forNamespaces(context.getControllerConfiguration().getInformerConfig().getNamespaces());
+    CacheTrim clusterScoped = CacheTrim.SINGLE_INFORMER;
     var pods = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(Pod.class, OrdinalSet.class)
             .withName("pods")
+            .withItemStore(namespaced.newStore())
             .withLabelSelector(Labels.SET_NAME)
             .withSecondaryToPrimaryMapper(EventSourceFactory::bySetLabel)
             .build(),
@@ -41,6 +46,7 @@ final class EventSourceFactory {
     var claims = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(PersistentVolumeClaim.class, OrdinalSet.class)
             .withName("claims")
+            .withItemStore(namespaced.newStore())
             .withSecondaryToPrimaryMapper(EventSourceFactory::bySetLabel)
             .build(),
         context);
@@ -51,6 +57,7 @@ final class EventSourceFactory {
     var volumes = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(PersistentVolume.class, OrdinalSet.class)
             .withName("volumes")
+            .withItemStore(clusterScoped.newStore())
             .withWatchAllNamespaces()
             .withSecondaryToPrimaryMapper(pv -> setsAffectedBy(pv, claims, context))
             .build(),
@@ -59,6 +66,7 @@ final class EventSourceFactory {
     var storageClasses = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(StorageClass.class, OrdinalSet.class)
             .withName("storageclasses")
+            .withItemStore(clusterScoped.newStore())
             .withWatchAllNamespaces()
             .withSecondaryToPrimaryMapper(sc -> {
               try {
@@ -73,6 +81,7 @@ final class EventSourceFactory {
     var nodes = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(Node.class, OrdinalSet.class)
             .withName("nodes")
+            .withItemStore(clusterScoped.newStore())
             .withWatchAllNamespaces()
             .withSecondaryToPrimaryMapper(n -> Set.of())
             .build(),
@@ -81,6 +90,7 @@ final class EventSourceFactory {
     var revisions = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(ControllerRevision.class, OrdinalSet.class)
             .withName("revisions")
+            .withItemStore(namespaced.newStore())
             .withLabelSelector(Labels.SET_NAME)
             .withSecondaryToPrimaryMapper(EventSourceFactory::bySetLabel)
             .build(),

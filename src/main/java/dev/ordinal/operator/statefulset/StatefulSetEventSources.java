@@ -1,5 +1,6 @@
 package dev.ordinal.operator.statefulset;
 
+import dev.ordinal.operator.cache.CacheTrim;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -27,9 +28,13 @@ record StatefulSetEventSources(
   private static final String ALL = "all";
 
   static StatefulSetEventSources create(EventSourceContext<StatefulSet> context) {
+    // Claims follow the controller's namespaces; volumes and classes are cluster-scoped (one informer).
+    CacheTrim namespaced = CacheTrim.forNamespaces(context.getControllerConfiguration().getInformerConfig().getNamespaces());
+    CacheTrim clusterScoped = CacheTrim.SINGLE_INFORMER;
     var claims = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(PersistentVolumeClaim.class, StatefulSet.class)
             .withName("statefulset-claims")
+            .withItemStore(namespaced.newStore())
             .withSecondaryToPrimaryMapper(c -> setsOf(c, context))
             .build(),
         context);
@@ -38,6 +43,7 @@ record StatefulSetEventSources(
     var volumes = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(PersistentVolume.class, StatefulSet.class)
             .withName("statefulset-volumes")
+            .withItemStore(clusterScoped.newStore())
             .withWatchAllNamespaces()
             .withSecondaryToPrimaryMapper(pv -> setsAffectedBy(pv, claims, context))
             .build(),
@@ -46,6 +52,7 @@ record StatefulSetEventSources(
     var storageClasses = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(StorageClass.class, StatefulSet.class)
             .withName("statefulset-storageclasses")
+            .withItemStore(clusterScoped.newStore())
             .withWatchAllNamespaces()
             .withSecondaryToPrimaryMapper(sc -> context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet()))
             .build(),
