@@ -88,10 +88,20 @@ final class OperatorProcess implements AutoCloseable {
   Memory memory() throws Exception {
     long rss = rssBytes();
     jcmd("GC.run");
-    String heapInfo = jcmd("GC.heap_info");
-    Matcher used = HEAP_USED.matcher(heapInfo);
-    long heap = used.find() ? Long.parseLong(used.group(1)) * 1024 : -1;
-    return new Memory(rss, heap, rssBytes());
+    return new Memory(rss, heapUsed(jcmd("GC.heap_info")), rssBytes());
+  }
+
+  /**
+   * The heap's "used" from {@code GC.heap_info}: G1 prints one line for the whole heap, Serial and
+   * Parallel one per generation ("DefNew total ..., used ...", "Tenured total ..."), summed here;
+   * lines without "total" (spaces, Metaspace) are parts or not heap.
+   */
+  static long heapUsed(String heapInfo) {
+    long kib = heapInfo.lines().filter(l -> l.contains(" total ")).mapToLong(l -> {
+      Matcher used = HEAP_USED.matcher(l);
+      return used.find() ? Long.parseLong(used.group(1)) : 0;
+    }).sum();
+    return kib * 1024;
   }
 
   record Memory(long rssBeforeGc, long heapAfterGc, long rssAfterGc) {}
