@@ -54,11 +54,16 @@ import org.junit.jupiter.api.Test;
  * (false runs the operator without the StatefulSet storage mode), {@code ordinal.bench.builtin}
  * (true also runs each size as an apps/v1 StatefulSet through kube-controller-manager's own
  * StatefulSet controller, on the same machine with the same kubelet simulator) and
- * {@code ordinal.bench.kcmQps} (kube-controller-manager's client rate for the whole run). For
+ * {@code ordinal.bench.kcmQps} (kube-controller-manager's client rate for the whole run),
+ * {@code ordinal.bench.schedulingBackoffMs} (the simulated scheduler retries a pod it could not
+ * place with kube-scheduler's back-off, 1000 as upstream's default; 0, the default, places it the
+ * moment its claims are Bound). For
  * OrderedReady it also prints where one ordinal's time goes. See docs/benchmarks.md.
  */
 class RealConvergenceBenchmarkTest {
   private static final int KUBELET_WORKERS = Integer.getInteger("ordinal.bench.kubeletWorkers", 8);
+  /** -Dordinal.bench.schedulingBackoffMs=1000: place pods with kube-scheduler's retry back-off (see KubeletSimulator#setSchedulingBackoff). */
+  private static final Duration SCHEDULING_BACKOFF = Duration.ofMillis(Integer.getInteger("ordinal.bench.schedulingBackoffMs", 0));
 
   @Test
   void convergenceBesideTheClustersBinder() throws Exception {
@@ -78,7 +83,8 @@ class RealConvergenceBenchmarkTest {
     StringBuilder report = new StringBuilder("real control plane v" + plane.version() + " (kube-apiserver, etcd, kube-controller-manager with the PV binder); "
         + Runtime.getRuntime().availableProcessors() + " cores, load average at start "
         + String.format("%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
-        + "; kubelet simulator workers " + KUBELET_WORKERS + "\n\n");
+        + "; kubelet simulator workers " + KUBELET_WORKERS + ", scheduling back-off "
+        + (SCHEDULING_BACKOFF.isZero() ? "none (a pod is placed the moment its claims are Bound)" : SCHEDULING_BACKOFF.toMillis() + " ms, doubling") + "\n\n");
     // -Dordinal.bench.kcmQps=1000: kube-controller-manager's client rate, as issue 10's anchor for
     // the built-in StatefulSet controller (its default is 20 requests per second, burst 30)
     String kcmQps = System.getProperty("ordinal.bench.kcmQps");
@@ -193,6 +199,7 @@ class RealConvergenceBenchmarkTest {
         KubernetesClient kubeletClient = new KubernetesClientBuilder().withConfig(plane.adminConfig())
             .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("bench-kubelet", kubeletMeter)).build();
         KubeletSimulator kubelet = new KubeletSimulator(kubeletClient, KubeletSimulator.NODE_NAME, Instant::now, KUBELET_WORKERS).start();
+        kubelet.setSchedulingBackoff(SCHEDULING_BACKOFF);
 
         OrdinalTimeline timeline = new OrdinalTimeline(admin, ns);
 
@@ -219,6 +226,7 @@ class RealConvergenceBenchmarkTest {
         meter.reset();
         kubeletMeter.reset();
         ApiServerRequestCounts serverBefore = ApiServerRequestCounts.scrape(admin);
+        ProcessCpu cpuBefore = ProcessCpu.sample();
 
         long t0 = System.nanoTime();
         if (builtin) {
@@ -260,6 +268,7 @@ class RealConvergenceBenchmarkTest {
           }
         }
         long wall = System.nanoTime() - t0;
+        ProcessCpu cpu = ProcessCpu.sample().minus(cpuBefore);
         // Let in-flight writes of the binder land before counting.
         Thread.sleep(1000);
         ApiServerRequestCounts server = ApiServerRequestCounts.scrape(admin).minus(serverBefore);
@@ -300,6 +309,7 @@ class RealConvergenceBenchmarkTest {
         rows.put("slow-start batches aborted", String.format("%.0f", registry.find("ordinal_executor_batches_aborted_total").counters().stream()
             .mapToDouble(c -> c.count()).sum()));
         rows.put("requests per second at the API server (all clients)", String.format("%.0f", server.total() / (wall / 1e9)));
+        rows.put("CPU by process until all Ready", cpu.describe(wall));
         rows.put("steady state " + steady.toSeconds() + " s: operator writes", Long.toString(writes(OperatorRequestMeter.counts(steadyWindow))));
         if (!builtin) {
           rows.put("operator heap share after GC (all - after stop)", mib(heapAll - heapWithout));
