@@ -100,7 +100,8 @@ public final class OrdinalOperator implements AutoCloseable {
       watch(c, config);
     });
     if (config.statefulSetStorage()) {
-      operator.register(new StatefulSetStorageReconciler(executor, events, metrics, clock), c -> {
+      // Registered after the OrdinalSet controller, whose claim, volume and StorageClass informers it shares.
+      operator.register(new StatefulSetStorageReconciler(executor, events, metrics, clock, reconciler::storageSources), c -> {
         watch(c, config);
         c.withLabelSelector(StatefulSetStorageReconciler.LABEL_SELECTOR);
         // Not generation-aware: a label or annotation (volume-reuse) change counts; the StatefulSet
