@@ -48,6 +48,7 @@ public final class OrdinalOperator implements AutoCloseable {
   public static final Duration MAX_RECONCILIATION_INTERVAL = Duration.ofMinutes(5);
   private final Operator operator;
   private final KubernetesActionExecutor executor;
+  private final EventRecorder events;
   private final OperatorMetrics metrics;
   private final Leadership leadership;
   private final InformerHealth health;
@@ -58,10 +59,11 @@ public final class OrdinalOperator implements AutoCloseable {
   });
   private volatile String lastHealth;
 
-  private OrdinalOperator(Operator operator, KubernetesActionExecutor executor, OperatorMetrics metrics, Leadership leadership,
-      Supplier<Instant> clock, Duration watchStallLimit) {
+  private OrdinalOperator(Operator operator, KubernetesActionExecutor executor, EventRecorder events, OperatorMetrics metrics,
+      Leadership leadership, Supplier<Instant> clock, Duration watchStallLimit) {
     this.operator = operator;
     this.executor = executor;
+    this.events = events;
     this.metrics = metrics;
     this.leadership = leadership;
     this.health = new InformerHealth(() -> operator.getRuntimeInfo().isStarted(), this::informers, clock, watchStallLimit);
@@ -105,7 +107,8 @@ public final class OrdinalOperator implements AutoCloseable {
       watch(c, config);
     });
     if (config.statefulSetStorage()) {
-      operator.register(new StatefulSetStorageReconciler(executor, events, metrics, clock), c -> {
+      // Registered after the OrdinalSet controller, whose claim, volume and StorageClass informers it shares.
+      operator.register(new StatefulSetStorageReconciler(executor, events, metrics, clock, reconciler::storageSources), c -> {
         watch(c, config);
         c.withLabelSelector(StatefulSetStorageReconciler.LABEL_SELECTOR);
         // Not generation-aware: a label or annotation (volume-reuse) change counts; the StatefulSet
@@ -114,7 +117,7 @@ public final class OrdinalOperator implements AutoCloseable {
         c.withOnUpdateFilter(StatefulSetStorageReconciler::worthReconciling);
       });
     }
-    return new OrdinalOperator(operator, executor, metrics, leadership, clock, InformerHealth.DEFAULT_WATCH_STALL_LIMIT);
+    return new OrdinalOperator(operator, executor, events, metrics, leadership, clock, InformerHealth.DEFAULT_WATCH_STALL_LIMIT);
   }
 
   /** Where and how often a controller looks, the same for both kinds of set. */
@@ -259,6 +262,7 @@ public final class OrdinalOperator implements AutoCloseable {
     watchdog.shutdownNow();
     operator.stop();
     executor.close();
+    events.close();
   }
 
   /** Retries a failed reconcile without a limit: 1 s, 2 s, 4 s, ... then every 30 s. */

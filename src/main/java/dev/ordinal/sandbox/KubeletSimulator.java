@@ -53,6 +53,10 @@ public final class KubeletSimulator implements AutoCloseable {
   private volatile Duration readyDelay = Duration.ZERO;
   /** When each pod (by uid) that is waiting out {@link #readyDelay} becomes Ready. */
   private final Map<String, Instant> readyAt = new ConcurrentHashMap<>();
+  /** Zero: a pod is placed as soon as its claims allow. See {@link #setSchedulingBackoff}. */
+  private volatile Duration schedulingBackoff = Duration.ZERO;
+  /** Pods (by uid) that could not be placed yet: how often they were tried, and when they may be tried again. */
+  private final Map<String, SchedulingAttempts> unschedulable = new ConcurrentHashMap<>();
   private volatile SharedIndexInformer<Pod> pods;
   private SharedIndexInformer<PersistentVolumeClaim> claims;
   private SharedIndexInformer<StorageClass> classes;
@@ -99,6 +103,23 @@ public final class KubeletSimulator implements AutoCloseable {
     this.readyDelay = delay;
     readyAt.clear();
   }
+
+  /**
+   * Places pods as kube-scheduler does when one cannot be placed at its first attempt (an
+   * Immediate claim not Bound yet: "pod has unbound immediate PersistentVolumeClaims"): it is
+   * tried again no sooner than {@code initial} after that attempt, doubling per failed attempt up
+   * to {@link #MAX_SCHEDULING_BACKOFF} (the scheduler's podInitialBackoffSeconds, default 1, and
+   * podMaxBackoffSeconds, 10), even when the claim is Bound meanwhile. Zero (the default) places a
+   * pod the moment its claims are Bound, which no real scheduler does.
+   */
+  public void setSchedulingBackoff(Duration initial) {
+    this.schedulingBackoff = initial;
+    unschedulable.clear();
+  }
+
+  public static final Duration MAX_SCHEDULING_BACKOFF = Duration.ofSeconds(10);
+
+  private record SchedulingAttempts(int count, Instant retryAt) {}
 
   public void behave(String namespace, String pod, Behaviour behaviour) {
     behaviours.put(namespace + "/" + pod, behaviour);
@@ -177,7 +198,13 @@ public final class KubeletSimulator implements AutoCloseable {
     try {
       Behaviour behaviour = behaviours.getOrDefault(key, imageBehaviour(pod));
       if (pod.getSpec().getNodeName() == null) {
+        String uid = pod.getMetadata().getUid();
+        SchedulingAttempts attempts = unschedulable.get(uid);
+        if (attempts != null && attempts.retryAt().isAfter(clock.get())) {
+          return; // backing off: the retry is already scheduled
+        }
         if (schedulable(pod)) {
+          unschedulable.remove(uid);
           Pod scheduled = assignNode(pod);
           if (scheduled == null) {
             return;
@@ -187,6 +214,7 @@ public final class KubeletSimulator implements AutoCloseable {
         } else {
           // What the API server and the scheduler show for a pod that cannot be placed yet.
           setStatus(pod, pending(pod));
+          backOff(key, uid, attempts);
         }
         return;
       }
@@ -217,6 +245,20 @@ public final class KubeletSimulator implements AutoCloseable {
       log.debug("kubelet simulator could not update {}: {}", key, e.getMessage());
       worker.schedule(() -> enqueue(key), 200, TimeUnit.MILLISECONDS);
     }
+  }
+
+  private void backOff(String key, String uid, SchedulingAttempts previous) {
+    Duration initial = schedulingBackoff;
+    if (initial.isZero() || uid == null) {
+      return;
+    }
+    int count = previous == null ? 1 : previous.count() + 1;
+    Duration wait = initial.multipliedBy(1L << Math.min(count - 1, 20));
+    if (wait.compareTo(MAX_SCHEDULING_BACKOFF) > 0) {
+      wait = MAX_SCHEDULING_BACKOFF;
+    }
+    unschedulable.put(uid, new SchedulingAttempts(count, clock.get().plus(wait)));
+    worker.schedule(() -> enqueue(key), wait.toMillis() + 1, TimeUnit.MILLISECONDS);
   }
 
   /**

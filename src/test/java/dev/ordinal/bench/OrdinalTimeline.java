@@ -15,7 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * When each ordinal's claim and pod reached each step, as a watcher of the namespace saw it
+ * When each ordinal's claim and pod first reached each step, as a watcher of the namespace saw it
  * (claim created, claim Bound, pod created, pod scheduled, pod Ready), and for an OrderedReady set
  * where the time between one Ready pod and the next goes: the medians of the steps over all
  * ordinals but the first. Works for any controller that names objects {@code <...>-<set>-<i>}.
@@ -84,6 +84,11 @@ final class OrdinalTimeline implements AutoCloseable {
     sb.append(row("pod scheduled -> pod Ready", n, i -> gap(Step.POD_SCHEDULED, i, Step.POD_READY, i)));
     sb.append(row("previous pod Ready -> pod Ready (one ordinal)", n, i -> gap(Step.POD_READY, i - 1, Step.POD_READY, i)));
     return sb.toString();
+  }
+
+  /** How many ordinals have reached this step (at some moment: first seen, never forgotten). */
+  int count(Step step) {
+    return seen.get(step).size();
   }
 
   private Long at(Step step, int ordinal) {

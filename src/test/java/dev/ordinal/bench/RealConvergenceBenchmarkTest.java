@@ -55,15 +55,19 @@ import org.junit.jupiter.api.Test;
  * (true also runs each size as an apps/v1 StatefulSet through kube-controller-manager's own
  * StatefulSet controller, on the same machine with the same kubelet simulator) and
  * {@code ordinal.bench.kcmQps} (kube-controller-manager's client rate for the whole run),
- * {@code ordinal.bench.operatorProcess} (true runs the operator as the CLI's {@code run} in a JVM of
- * its own and reports that process's RSS and heap; {@code ordinal.bench.operatorJvmOptions}
- * overrides the image's JVM flags, e.g. {@code -Xmx256m}). For
+ * {@code ordinal.bench.schedulingBackoffMs} (the simulated scheduler retries a pod it could not
+ * place with kube-scheduler's back-off, 1000 as upstream's default; 0, the default, places it the
+ * moment its claims are Bound), {@code ordinal.bench.operatorProcess} (true runs the operator as
+ * the CLI's {@code run} in a JVM of its own and reports that process's RSS and heap;
+ * {@code ordinal.bench.operatorJvmOptions} overrides the image's JVM flags, e.g. {@code -Xmx256m}). For
  * OrderedReady it also prints where one ordinal's time goes. See docs/benchmarks.md.
  */
 class RealConvergenceBenchmarkTest {
   private static final int KUBELET_WORKERS = Integer.getInteger("ordinal.bench.kubeletWorkers", 8);
   /** -Dordinal.bench.operatorProcess=true: the operator in a JVM of its own ({@link OperatorProcess}), for its own RSS and heap. */
   private static final boolean OWN_PROCESS = Boolean.getBoolean("ordinal.bench.operatorProcess");
+  /** -Dordinal.bench.schedulingBackoffMs=1000: place pods with kube-scheduler's retry back-off (see KubeletSimulator#setSchedulingBackoff). */
+  private static final Duration SCHEDULING_BACKOFF = Duration.ofMillis(Integer.getInteger("ordinal.bench.schedulingBackoffMs", 0));
 
   @Test
   void convergenceBesideTheClustersBinder() throws Exception {
@@ -83,7 +87,8 @@ class RealConvergenceBenchmarkTest {
     StringBuilder report = new StringBuilder("real control plane v" + plane.version() + " (kube-apiserver, etcd, kube-controller-manager with the PV binder); "
         + Runtime.getRuntime().availableProcessors() + " cores, load average at start "
         + String.format("%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
-        + "; kubelet simulator workers " + KUBELET_WORKERS + "\n\n");
+        + "; kubelet simulator workers " + KUBELET_WORKERS + ", scheduling back-off "
+        + (SCHEDULING_BACKOFF.isZero() ? "none (a pod is placed the moment its claims are Bound)" : SCHEDULING_BACKOFF.toMillis() + " ms, doubling") + "\n\n");
     // -Dordinal.bench.kcmQps=1000: kube-controller-manager's client rate, as issue 10's anchor for
     // the built-in StatefulSet controller (its default is 20 requests per second, burst 30)
     String kcmQps = System.getProperty("ordinal.bench.kcmQps");
@@ -170,9 +175,6 @@ class RealConvergenceBenchmarkTest {
   private record Run(ControlPlane plane, int n, PodManagementPolicy policy, Duration steady, Duration timeout, String ns, boolean builtin) {
     String execute() throws Exception {
       Map<String, String> rows = new LinkedHashMap<>();
-      Set<String> readyPods = ConcurrentHashMap.newKeySet();
-      Set<String> createdPods = ConcurrentHashMap.newKeySet();
-      Set<String> boundClaims = ConcurrentHashMap.newKeySet();
       try (KubernetesClient admin = plane.adminClient()) {
         SharedControlPlane.ensureNamespace(admin, ns);
         String cls = "bench-" + ns;
@@ -189,17 +191,15 @@ class RealConvergenceBenchmarkTest {
           Thread.sleep(20);
         }
         rows.put("setup: ... and made Available by the cluster's PV controller", secs(System.nanoTime() - t));
-        watchers.add(admin.persistentVolumeClaims().inNamespace(ns).inform(tracker(boundClaims,
-            c -> c.getStatus() != null && "Bound".equals(c.getStatus().getPhase()))));
-        watchers.add(admin.pods().inNamespace(ns).inform(tracker(readyPods, ConvergenceBenchmarkTest::isReady)));
-        watchers.add(admin.pods().inNamespace(ns).inform(tracker(createdPods, p -> true)));
+        // One claim and one pod informer for every milestone: each informer of the test's own
+        // deserializes every event, CPU taken from the API server and the operator on 2 cores.
+        OrdinalTimeline timeline = new OrdinalTimeline(admin, ns);
 
         OperatorRequestMeter kubeletMeter = new OperatorRequestMeter();
         KubernetesClient kubeletClient = new KubernetesClientBuilder().withConfig(plane.adminConfig())
             .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("bench-kubelet", kubeletMeter)).build();
         KubeletSimulator kubelet = new KubeletSimulator(kubeletClient, KubeletSimulator.NODE_NAME, Instant::now, KUBELET_WORKERS).start();
-
-        OrdinalTimeline timeline = new OrdinalTimeline(admin, ns);
+        kubelet.setSchedulingBackoff(SCHEDULING_BACKOFF);
 
         OperatorRequestMeter meter = new OperatorRequestMeter();
         KubernetesClient operatorClient = new KubernetesClientBuilder()
@@ -231,6 +231,8 @@ class RealConvergenceBenchmarkTest {
         meter.reset();
         kubeletMeter.reset();
         ApiServerRequestCounts serverBefore = ApiServerRequestCounts.scrape(admin);
+        ProcessCpu cpuBefore = ProcessCpu.sample();
+        ThreadCpu threadsBefore = ThreadCpu.sample();
 
         long t0 = System.nanoTime();
         if (builtin) {
@@ -253,25 +255,27 @@ class RealConvergenceBenchmarkTest {
         while ((bound < 0 || ready < 0) && System.nanoTime() < deadline) {
           Thread.sleep(5);
           long now = System.nanoTime();
-          if (first < 0 && !createdPods.isEmpty()) {
+          if (first < 0 && timeline.count(OrdinalTimeline.Step.POD_CREATED) > 0) {
             first = now - t0;
           }
-          if (allCreated < 0 && createdPods.size() >= n) {
+          if (allCreated < 0 && timeline.count(OrdinalTimeline.Step.POD_CREATED) >= n) {
             allCreated = now - t0;
           }
-          if (bound < 0 && boundClaims.size() >= n) {
+          if (bound < 0 && timeline.count(OrdinalTimeline.Step.CLAIM_BOUND) >= n) {
             bound = now - t0;
           }
-          if (ready < 0 && readyPods.size() >= n) {
+          if (ready < 0 && timeline.count(OrdinalTimeline.Step.POD_READY) >= n) {
             ready = now - t0;
           }
           if (now - lastPrint > 10_000_000_000L) {
             lastPrint = now;
             System.out.printf("  [%d replicas, %.0f s] pods created %d, claims Bound %d, pods Ready %d%n", n, (now - t0) / 1e9,
-                createdPods.size(), boundClaims.size(), readyPods.size());
+                timeline.count(OrdinalTimeline.Step.POD_CREATED), timeline.count(OrdinalTimeline.Step.CLAIM_BOUND), timeline.count(OrdinalTimeline.Step.POD_READY));
           }
         }
         long wall = System.nanoTime() - t0;
+        ProcessCpu cpu = ProcessCpu.sample().minus(cpuBefore);
+        ThreadCpu threadCpu = ThreadCpu.sample().minus(threadsBefore);
         // Let in-flight writes of the binder land before counting.
         Thread.sleep(1000);
         ApiServerRequestCounts server = ApiServerRequestCounts.scrape(admin).minus(serverBefore);
@@ -304,9 +308,9 @@ class RealConvergenceBenchmarkTest {
         String title = "### " + n + " replicas, " + policy + (builtin ? ", the cluster's own StatefulSet controller (apps/v1, our operator not running)" : "")
             + (bound >= 0 && ready >= 0 ? "" : " -- DID NOT CONVERGE within " + timeout);
         rows.put("first pod", first < 0 ? "no" : secs(first));
-        rows.put("all pods created", allCreated < 0 ? "no (" + createdPods.size() + "/" + n + ")" : secs(allCreated));
-        rows.put("all claims Bound", bound < 0 ? "no (" + boundClaims.size() + "/" + n + ")" : secs(bound));
-        rows.put("all pods Ready", ready < 0 ? "no (" + readyPods.size() + "/" + n + ")" : secs(ready));
+        rows.put("all pods created", allCreated < 0 ? "no (" + timeline.count(OrdinalTimeline.Step.POD_CREATED) + "/" + n + ")" : secs(allCreated));
+        rows.put("all claims Bound", bound < 0 ? "no (" + timeline.count(OrdinalTimeline.Step.CLAIM_BOUND) + "/" + n + ")" : secs(bound));
+        rows.put("all pods Ready", ready < 0 ? "no (" + timeline.count(OrdinalTimeline.Step.POD_READY) + "/" + n + ")" : secs(ready));
         rows.put("writes per replica: operator + cluster controllers", process != null
             ? String.format("%.2f  (operator in its own process: not counted apart)", clusterWrites / (double) n)
             : String.format("%.2f  (operator %.2f, cluster %.2f)",
@@ -320,6 +324,8 @@ class RealConvergenceBenchmarkTest {
         rows.put("409 answers (all clients), by verb and resource", server.conflicts().isEmpty() ? "none" : server.conflicts().toString());
         rows.put("slow-start batches aborted", String.format("%.0f", batchesAborted));
         rows.put("requests per second at the API server (all clients)", String.format("%.0f", server.total() / (wall / 1e9)));
+        rows.put("CPU by process until all Ready", cpu.describe(wall));
+        rows.put("test JVM CPU by thread until all Ready (live threads)", threadCpu.describe(8));
         rows.put("steady state " + steady.toSeconds() + " s: operator writes", Long.toString(writes(OperatorRequestMeter.counts(steadyWindow))));
         if (processMemory != null) {
           rows.put("operator process: RSS (VmRSS) at the end", mib(processMemory.rssBeforeGc()));

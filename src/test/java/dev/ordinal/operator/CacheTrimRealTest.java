@@ -55,7 +55,7 @@ class CacheTrimRealTest {
     });
     var sources = harness.operator().cachedSources();
     assertThat(sources).extracting(OrdinalOperator.CachedSource::name)
-        .contains("ordinalset/pods", "ordinalset/claims", "ordinalset/volumes", "statefulset-storage/statefulset-claims");
+        .contains("ordinalset/pods", "ordinalset/claims", "ordinalset/volumes");
     assertThat(sources).allSatisfy(s -> {
       assertThat(s.dropsManagedFields()).as(s.name() + " drops managedFields (one informer: all namespaces)").isTrue();
       assertThat(s.objects()).as(s.name()).allSatisfy(o -> assertThat(o.getMetadata().getManagedFields()).isNull());

@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
 /**
  * Informers for everything a set depends on, and how their events map back to sets:
  * pods and claims by the set-name label; a volume by the claim it names, or, when it is free,
- * every set with a Pending claim (it may now bind); a StorageClass change wakes every set.
+ * every set with a Pending claim (it may now bind); a StorageClass change wakes every set. The
+ * claim, volume and StorageClass sources are shared with the StatefulSet storage mode.
  */
 final class EventSourceFactory {
   private static final String PENDING = "pending-claims";
@@ -43,7 +44,7 @@ final class EventSourceFactory {
         context);
     pods.addIndexers(Map.of(InformerClusterCache.BY_SET, InformerClusterCache::setKeyOf));
 
-    var claims = new InformerEventSource<>(
+    var claims = new FanOutInformerEventSource<>(
         InformerEventSourceConfiguration.from(PersistentVolumeClaim.class, OrdinalSet.class)
             .withName("claims")
             .withItemStore(namespaced.newStore())
@@ -52,9 +53,10 @@ final class EventSourceFactory {
         context);
     claims.addIndexers(Map.of(
         InformerClusterCache.BY_SET, InformerClusterCache::setKeyOf,
-        PENDING, c -> isPendingOfSomeSet(c) ? java.util.List.of(ALL) : java.util.List.of()));
+        PENDING, c -> isPendingOfSomeSet(c) ? java.util.List.of(ALL) : java.util.List.of(),
+        StorageSources.UNBOUND, c -> isBound(c) ? java.util.List.of() : java.util.List.of(StorageSources.ALL)));
 
-    var volumes = new InformerEventSource<>(
+    var volumes = new FanOutInformerEventSource<>(
         InformerEventSourceConfiguration.from(PersistentVolume.class, OrdinalSet.class)
             .withName("volumes")
             .withItemStore(clusterScoped.newStore())
@@ -63,7 +65,7 @@ final class EventSourceFactory {
             .build(),
         context);
 
-    var storageClasses = new InformerEventSource<>(
+    var storageClasses = new FanOutInformerEventSource<>(
         InformerEventSourceConfiguration.from(StorageClass.class, OrdinalSet.class)
             .withName("storageclasses")
             .withItemStore(clusterScoped.newStore())
@@ -140,8 +142,11 @@ final class EventSourceFactory {
   private static boolean isPendingOfSomeSet(PersistentVolumeClaim claim) {
     var labels = claim.getMetadata().getLabels();
     boolean ours = labels != null && labels.containsKey(Labels.SET_NAME);
-    boolean bound = claim.getStatus() != null && "Bound".equals(claim.getStatus().getPhase());
-    return ours && !bound;
+    return ours && !isBound(claim);
+  }
+
+  private static boolean isBound(PersistentVolumeClaim claim) {
+    return claim.getStatus() != null && "Bound".equals(claim.getStatus().getPhase());
   }
 
   /** Every set in the primary cache, or none while that cache is not started yet. */

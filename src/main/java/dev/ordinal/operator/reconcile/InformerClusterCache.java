@@ -71,9 +71,13 @@ final class InformerClusterCache implements ClusterCache {
   /** The informers the reconciler reads. */
   record EventSources(
       InformerEventSource<Pod, dev.ordinal.api.v1alpha1.OrdinalSet> pods,
-      InformerEventSource<PersistentVolumeClaim, dev.ordinal.api.v1alpha1.OrdinalSet> claims,
-      InformerEventSource<PersistentVolume, dev.ordinal.api.v1alpha1.OrdinalSet> volumes,
-      InformerEventSource<StorageClass, dev.ordinal.api.v1alpha1.OrdinalSet> storageClasses,
+      FanOutInformerEventSource<PersistentVolumeClaim, dev.ordinal.api.v1alpha1.OrdinalSet> claims,
+      FanOutInformerEventSource<PersistentVolume, dev.ordinal.api.v1alpha1.OrdinalSet> volumes,
+      FanOutInformerEventSource<StorageClass, dev.ordinal.api.v1alpha1.OrdinalSet> storageClasses,
       InformerEventSource<Node, dev.ordinal.api.v1alpha1.OrdinalSet> nodes,
-      InformerEventSource<ControllerRevision, dev.ordinal.api.v1alpha1.OrdinalSet> revisions) {}
+      InformerEventSource<ControllerRevision, dev.ordinal.api.v1alpha1.OrdinalSet> revisions) {
+    StorageSources storage() {
+      return new StorageSources(claims, volumes, storageClasses);
+    }
+  }
 }

@@ -57,6 +57,7 @@ public final class OrdinalSetReconciler implements Reconciler<OrdinalSet> {
   private final RevisionHash revisionHash;
   private final Supplier<Instant> clock;
   private volatile ObservedStateBuilder observer;
+  private volatile StorageSources storageSources;
 
   public OrdinalSetReconciler(OrdinalPlanner planner, ActionExecutor executor, EventRecorder events, OperatorMetrics metrics,
       RevisionHash revisionHash, Supplier<Instant> clock) {
@@ -68,9 +69,22 @@ public final class OrdinalSetReconciler implements Reconciler<OrdinalSet> {
     this.clock = clock;
   }
 
+  /**
+   * The claim, volume and StorageClass informers, for the StatefulSet storage mode to share; they
+   * exist once JOSDK has registered this controller (it prepares event sources on registration).
+   */
+  public StorageSources storageSources() {
+    StorageSources s = storageSources;
+    if (s == null) {
+      throw new IllegalStateException("the OrdinalSet controller is not registered yet");
+    }
+    return s;
+  }
+
   @Override
   public List<EventSource<?, OrdinalSet>> prepareEventSources(EventSourceContext<OrdinalSet> context) {
     InformerClusterCache.EventSources sources = EventSourceFactory.create(context);
+    this.storageSources = sources.storage();
     this.observer = new ObservedStateBuilder(new InformerClusterCache(sources), new Revisions(revisionHash));
     return List.of(sources.pods(), sources.claims(), sources.volumes(), sources.storageClasses(), sources.nodes(), sources.revisions());
   }

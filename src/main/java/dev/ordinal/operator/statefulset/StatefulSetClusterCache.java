@@ -32,7 +32,7 @@ final class StatefulSetClusterCache implements ClusterCache {
 
   @Override
   public Optional<PersistentVolumeClaim> claim(String namespace, String name) {
-    return sources.claims().get(new ResourceID(name, namespace));
+    return sources.shared().claims().get(new ResourceID(name, namespace));
   }
 
   @Override
@@ -42,7 +42,7 @@ final class StatefulSetClusterCache implements ClusterCache {
 
   @Override
   public Collection<PersistentVolume> volumes() {
-    return sources.volumes().list(v -> true).toList();
+    return sources.shared().volumes().list(v -> true).toList();
   }
 
   @Override
@@ -52,7 +52,7 @@ final class StatefulSetClusterCache implements ClusterCache {
 
   @Override
   public Collection<StorageClass> storageClasses() {
-    return sources.storageClasses().list(v -> true).toList();
+    return sources.shared().storageClasses().list(v -> true).toList();
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.ordinal.observe.ObservedStateBuilder;
 import dev.ordinal.operator.execute.ActionExecutor;
 import dev.ordinal.operator.execute.ExecutionResult;
 import dev.ordinal.operator.report.EventRecorder;
+import dev.ordinal.operator.reconcile.StorageSources;
 import dev.ordinal.operator.report.OperatorMetrics;
 import dev.ordinal.planning.EventNote;
 import dev.ordinal.planning.OrdinalPlan;
@@ -48,13 +49,21 @@ public final class StatefulSetStorageReconciler implements Reconciler<StatefulSe
 
   private final StatefulSetDefinitions definitions = new StatefulSetDefinitions();
   private final StatefulSetStoragePlanner planner = new StatefulSetStoragePlanner();
+  private final Supplier<StorageSources> storageSources;
   private final ActionExecutor executor;
   private final EventRecorder events;
   private final OperatorMetrics metrics;
   private final Supplier<Instant> clock;
   private volatile ObservedStateBuilder observer;
+  private volatile StatefulSetEventSources sources;
 
-  public StatefulSetStorageReconciler(ActionExecutor executor, EventRecorder events, OperatorMetrics metrics, Supplier<Instant> clock) {
+  /**
+   * {@code storageSources}: the OrdinalSet controller's claim, volume and StorageClass informers,
+   * which this controller reads instead of keeping its own (asked for when JOSDK registers it).
+   */
+  public StatefulSetStorageReconciler(ActionExecutor executor, EventRecorder events, OperatorMetrics metrics, Supplier<Instant> clock,
+      Supplier<StorageSources> storageSources) {
+    this.storageSources = storageSources;
     this.executor = executor;
     this.events = events;
     this.metrics = metrics;
@@ -70,9 +79,10 @@ public final class StatefulSetStorageReconciler implements Reconciler<StatefulSe
 
   @Override
   public List<EventSource<?, StatefulSet>> prepareEventSources(EventSourceContext<StatefulSet> context) {
-    StatefulSetEventSources sources = StatefulSetEventSources.create(context);
+    StatefulSetEventSources sources = new StatefulSetEventSources(storageSources.get(), context);
+    this.sources = sources;
     this.observer = new ObservedStateBuilder(new StatefulSetClusterCache(sources), new Revisions(new RevisionHash()));
-    return List.of(sources.claims(), sources.volumes(), sources.storageClasses());
+    return List.of(sources);
   }
 
   @Override
@@ -92,6 +102,11 @@ public final class StatefulSetStorageReconciler implements Reconciler<StatefulSe
       return UpdateControl.noUpdate();
     }
     SetDefinition set = validation.definition().orElseThrow();
+    if (!sources.shared().started()) {
+      // The shared informers belong to the other controller and may start after this one: an
+      // empty cache would look like a set without claims and volumes.
+      return UpdateControl.<StatefulSet>noUpdate().rescheduleAfter(RETRY_AFTER_FAILED_ACTIONS);
+    }
     ObservedState state = observer.observe(set, null, 0, clock.get());
     OrdinalPlan plan = planner.plan(state);
     plan.events().forEach(events::record);
