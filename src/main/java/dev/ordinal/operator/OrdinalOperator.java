@@ -1,5 +1,7 @@
 package dev.ordinal.operator;
 
+import dev.ordinal.operator.cache.CacheTrim;
+import dev.ordinal.operator.cache.ManagedFieldsDroppingStore;
 import dev.ordinal.operator.config.OperatorConfig;
 import dev.ordinal.operator.execute.KubernetesActionExecutor;
 import dev.ordinal.operator.reconcile.OrdinalSetReconciler;
@@ -7,10 +9,15 @@ import dev.ordinal.operator.statefulset.StatefulSetStorageReconciler;
 import dev.ordinal.operator.report.EventRecorder;
 import dev.ordinal.operator.report.OperatorMetrics;
 import dev.ordinal.revision.RevisionHash;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Constants;
+import io.javaoperatorsdk.operator.processing.Controller;
+import io.javaoperatorsdk.operator.processing.event.source.informer.ManagedInformerEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -114,12 +121,15 @@ public final class OrdinalOperator implements AutoCloseable {
   }
 
   /** Where and how often a controller looks, the same for both kinds of set. */
-  private static void watch(io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<?> c, OperatorConfig config) {
+  private static <R extends HasMetadata> void watch(ControllerConfigurationOverrider<R> c, OperatorConfig config) {
     if (config.namespaces().isEmpty()) {
       c.watchingAllNamespaces();
     } else {
       c.settingNamespaces(config.namespaces());
     }
+    // The sets themselves are cached without managedFields too, where one informer watches them.
+    c.withItemStore(CacheTrim.forNamespaces(config.namespaces().isEmpty() ? Constants.WATCH_ALL_NAMESPACE_SET : config.namespaces())
+        .<R>newStore());
     // JOSDK's default retry gives up after 5 attempts (about 26 s) and then waits for the next
     // event or the max interval: after an API-server outage a set could idle, unconverged, until
     // its spec changed (issue 14). Retry without a limit, backing off to at most RETRY_MAX_INTERVAL.
@@ -212,6 +222,30 @@ public final class OrdinalOperator implements AutoCloseable {
     }
     return out;
   }
+
+  /**
+   * What every informer of every controller caches now, the sets themselves included, by
+   * "controller/source" (tests and diagnostics: copies every cached reference into a list).
+   */
+  public List<CachedSource> cachedSources() {
+    List<CachedSource> out = new ArrayList<>();
+    for (RegisteredController<?> registered : operator.getRuntimeInfo().getRegisteredControllers()) {
+      if (!(registered instanceof Controller<?> controller)) {
+        continue;
+      }
+      for (Object source : controller.getEventSourceManager().allEventSources()) {
+        if (source instanceof ManagedInformerEventSource<?, ?, ?> informer) {
+          List<HasMetadata> objects = informer.list(o -> true).<HasMetadata>map(HasMetadata.class::cast).toList();
+          boolean drops = informer.configuration().getInformerConfig().getItemStore() instanceof ManagedFieldsDroppingStore;
+          out.add(new CachedSource(controller.getConfiguration().getName() + "/" + informer.name(), objects, drops));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** One event source's cache: its objects, and whether it stores them without managedFields. */
+  public record CachedSource(String name, List<HasMetadata> objects, boolean dropsManagedFields) {}
 
   /** True while this instance reconciles: always without leader election, else while it holds the Lease. */
   public boolean isLeader() {

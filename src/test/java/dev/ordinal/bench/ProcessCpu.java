@@ -12,7 +12,9 @@ import java.util.Optional;
  * left of cores x wall time.
  */
 record ProcessCpu(Map<String, Duration> byProcess) {
-  static final String THIS_JVM = "test JVM (operator, kubelet simulator, watchers)";
+  static final String THIS_JVM = "test JVM (kubelet simulator, watchers, and the operator unless in its own process)";
+  /** -Dordinal.bench.operatorProcess=true: the operator's JVM, this JVM's only java child. */
+  static final String OPERATOR_PROCESS = "operator process";
   private static final java.util.List<String> CONTROL_PLANE = java.util.List.of("kube-apiserver", "etcd", "kube-controller-manager");
 
   static ProcessCpu sample() {
@@ -29,6 +31,8 @@ record ProcessCpu(Map<String, Duration> byProcess) {
       String file = command.get().substring(command.get().lastIndexOf('/') + 1);
       if (cpu.containsKey(file)) {
         cpu.merge(file, p.info().totalCpuDuration().orElse(Duration.ZERO), Duration::plus);
+      } else if (file.equals("java")) {
+        cpu.merge(OPERATOR_PROCESS, p.info().totalCpuDuration().orElse(Duration.ZERO), Duration::plus);
       }
     });
     cpu.put(THIS_JVM, ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO));

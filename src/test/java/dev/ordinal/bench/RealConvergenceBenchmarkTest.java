@@ -57,11 +57,15 @@ import org.junit.jupiter.api.Test;
  * {@code ordinal.bench.kcmQps} (kube-controller-manager's client rate for the whole run),
  * {@code ordinal.bench.schedulingBackoffMs} (the simulated scheduler retries a pod it could not
  * place with kube-scheduler's back-off, 1000 as upstream's default; 0, the default, places it the
- * moment its claims are Bound). For
+ * moment its claims are Bound), {@code ordinal.bench.operatorProcess} (true runs the operator as
+ * the CLI's {@code run} in a JVM of its own and reports that process's RSS and heap;
+ * {@code ordinal.bench.operatorJvmOptions} overrides the image's JVM flags, e.g. {@code -Xmx256m}). For
  * OrderedReady it also prints where one ordinal's time goes. See docs/benchmarks.md.
  */
 class RealConvergenceBenchmarkTest {
   private static final int KUBELET_WORKERS = Integer.getInteger("ordinal.bench.kubeletWorkers", 8);
+  /** -Dordinal.bench.operatorProcess=true: the operator in a JVM of its own ({@link OperatorProcess}), for its own RSS and heap. */
+  private static final boolean OWN_PROCESS = Boolean.getBoolean("ordinal.bench.operatorProcess");
   /** -Dordinal.bench.schedulingBackoffMs=1000: place pods with kube-scheduler's retry back-off (see KubeletSimulator#setSchedulingBackoff). */
   private static final Duration SCHEDULING_BACKOFF = Duration.ofMillis(Integer.getInteger("ordinal.bench.schedulingBackoffMs", 0));
 
@@ -205,11 +209,18 @@ class RealConvergenceBenchmarkTest {
         long heapBefore = heapUsed();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         OrdinalOperator operator = null;
-        if (!builtin) {
+        OperatorProcess process = null;
+        // -Dordinal.bench.statefulSetStorage=false: without the storage mode's own claim and PV informers
+        boolean statefulSetStorage = !"false".equals(System.getProperty("ordinal.bench.statefulSetStorage"));
+        if (!builtin && OWN_PROCESS) {
           long startCreate = System.nanoTime();
-          // -Dordinal.bench.statefulSetStorage=false: without the storage mode's own claim and PV informers
-          OperatorConfig config = OperatorConfig.local(Set.of(ns))
-              .withStatefulSetStorage(!"false".equals(System.getProperty("ordinal.bench.statefulSetStorage")));
+          process = OperatorProcess.start(plane, SharedControlPlane.serviceAccountToken(admin), ns, statefulSetStorage,
+              System.getProperty("ordinal.bench.operatorJvmOptions", OperatorProcess.IMAGE_JVM_OPTIONS), Path.of("target", "bench"));
+          process.awaitReady(Duration.ofMinutes(3));
+          rows.put("operator ready (own process: JVM start -> /readyz)", secs(System.nanoTime() - startCreate));
+        } else if (!builtin) {
+          long startCreate = System.nanoTime();
+          OperatorConfig config = OperatorConfig.local(Set.of(ns)).withStatefulSetStorage(statefulSetStorage);
           operator = OrdinalOperator.create(operatorClient, config, registry, Instant::now);
           operator.start();
           while (!operator.isReady()) {
@@ -276,8 +287,15 @@ class RealConvergenceBenchmarkTest {
         gc();
         long heapAll = heapUsed();
         long rss = rssBytes();
+        OperatorProcess.Memory processMemory = null;
+        double batchesAborted = registry.find("ordinal_executor_batches_aborted_total").counters().stream().mapToDouble(c -> c.count()).sum();
         if (operator != null) {
           operator.close();
+        }
+        if (process != null) {
+          processMemory = process.memory();
+          batchesAborted = process.counter("ordinal_executor_batches_aborted_total");
+          process.close();
         }
         gc();
         long heapWithout = heapUsed();
@@ -293,8 +311,10 @@ class RealConvergenceBenchmarkTest {
         rows.put("all pods created", allCreated < 0 ? "no (" + timeline.count(OrdinalTimeline.Step.POD_CREATED) + "/" + n + ")" : secs(allCreated));
         rows.put("all claims Bound", bound < 0 ? "no (" + timeline.count(OrdinalTimeline.Step.CLAIM_BOUND) + "/" + n + ")" : secs(bound));
         rows.put("all pods Ready", ready < 0 ? "no (" + timeline.count(OrdinalTimeline.Step.POD_READY) + "/" + n + ")" : secs(ready));
-        rows.put("writes per replica: operator + cluster controllers", String.format("%.2f  (operator %.2f, cluster %.2f)",
-            (operatorWrites + clusterWrites) / (double) n, operatorWrites / (double) n, clusterWrites / (double) n));
+        rows.put("writes per replica: operator + cluster controllers", process != null
+            ? String.format("%.2f  (operator in its own process: not counted apart)", clusterWrites / (double) n)
+            : String.format("%.2f  (operator %.2f, cluster %.2f)",
+                (operatorWrites + clusterWrites) / (double) n, operatorWrites / (double) n, clusterWrites / (double) n));
         rows.put("writes per replica: kubelet simulator", String.format("%.2f", kubeletWrites / (double) n));
         OperatorRequestMeter.counts(operatorWindow).forEach((k, v) -> {
           if (OperatorRequestMeter.isWrite(k)) {
@@ -302,13 +322,17 @@ class RealConvergenceBenchmarkTest {
           }
         });
         rows.put("409 answers (all clients), by verb and resource", server.conflicts().isEmpty() ? "none" : server.conflicts().toString());
-        rows.put("slow-start batches aborted", String.format("%.0f", registry.find("ordinal_executor_batches_aborted_total").counters().stream()
-            .mapToDouble(c -> c.count()).sum()));
+        rows.put("slow-start batches aborted", String.format("%.0f", batchesAborted));
         rows.put("requests per second at the API server (all clients)", String.format("%.0f", server.total() / (wall / 1e9)));
         rows.put("CPU by process until all Ready", cpu.describe(wall));
         rows.put("test JVM CPU by thread until all Ready (live threads)", threadCpu.describe(8));
         rows.put("steady state " + steady.toSeconds() + " s: operator writes", Long.toString(writes(OperatorRequestMeter.counts(steadyWindow))));
-        if (!builtin) {
+        if (processMemory != null) {
+          rows.put("operator process: RSS (VmRSS) at the end", mib(processMemory.rssBeforeGc()));
+          rows.put("operator process: heap used after a full GC (jcmd GC.run, GC.heap_info)", mib(processMemory.heapAfterGc()));
+          rows.put("operator process: RSS after that GC", mib(processMemory.rssAfterGc()));
+          rows.put("RSS of the test JVM (kubelet simulator + test informers)", mib(rss));
+        } else if (!builtin) {
           rows.put("operator heap share after GC (all - after stop)", mib(heapAll - heapWithout));
           rows.put("heap used after GC before the operator started", mib(heapBefore));
           rows.put("RSS of the test JVM (operator + kubelet simulator + test informers)", mib(rss));

@@ -2,6 +2,7 @@ package dev.ordinal.operator.reconcile;
 
 import dev.ordinal.api.v1alpha1.OrdinalSet;
 import dev.ordinal.naming.Labels;
+import dev.ordinal.operator.cache.CacheTrim;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
@@ -30,9 +31,13 @@ final class EventSourceFactory {
   private EventSourceFactory() {}
 
   static InformerClusterCache.EventSources create(EventSourceContext<OrdinalSet> context) {
+    // Namespaced kinds follow the controller's namespaces; cluster-scoped ones have one informer.
+    CacheTrim namespaced = CacheTrim.forNamespaces(context.getControllerConfiguration().getInformerConfig().getNamespaces());
+    CacheTrim clusterScoped = CacheTrim.SINGLE_INFORMER;
     var pods = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(Pod.class, OrdinalSet.class)
             .withName("pods")
+            .withItemStore(namespaced.newStore())
             .withLabelSelector(Labels.SET_NAME)
             .withSecondaryToPrimaryMapper(EventSourceFactory::bySetLabel)
             .build(),
@@ -42,6 +47,7 @@ final class EventSourceFactory {
     var claims = new FanOutInformerEventSource<>(
         InformerEventSourceConfiguration.from(PersistentVolumeClaim.class, OrdinalSet.class)
             .withName("claims")
+            .withItemStore(namespaced.newStore())
             .withSecondaryToPrimaryMapper(EventSourceFactory::bySetLabel)
             .build(),
         context);
@@ -53,6 +59,7 @@ final class EventSourceFactory {
     var volumes = new FanOutInformerEventSource<>(
         InformerEventSourceConfiguration.from(PersistentVolume.class, OrdinalSet.class)
             .withName("volumes")
+            .withItemStore(clusterScoped.newStore())
             .withWatchAllNamespaces()
             .withSecondaryToPrimaryMapper(pv -> setsAffectedBy(pv, claims, context))
             .build(),
@@ -61,6 +68,7 @@ final class EventSourceFactory {
     var storageClasses = new FanOutInformerEventSource<>(
         InformerEventSourceConfiguration.from(StorageClass.class, OrdinalSet.class)
             .withName("storageclasses")
+            .withItemStore(clusterScoped.newStore())
             .withWatchAllNamespaces()
             .withSecondaryToPrimaryMapper(sc -> {
               try {
@@ -75,6 +83,7 @@ final class EventSourceFactory {
     var nodes = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(Node.class, OrdinalSet.class)
             .withName("nodes")
+            .withItemStore(clusterScoped.newStore())
             .withWatchAllNamespaces()
             .withSecondaryToPrimaryMapper(n -> Set.of())
             .build(),
@@ -83,6 +92,7 @@ final class EventSourceFactory {
     var revisions = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(ControllerRevision.class, OrdinalSet.class)
             .withName("revisions")
+            .withItemStore(namespaced.newStore())
             .withLabelSelector(Labels.SET_NAME)
             .withSecondaryToPrimaryMapper(EventSourceFactory::bySetLabel)
             .build(),

@@ -28,13 +28,28 @@ public final class KubeconfigWriter {
         "\n    certificate-authority-data: " + b64.encodeToString(certificateAuthority),
         "\n    client-certificate-data: " + b64.encodeToString(clientCertificate)
             + "\n    client-key-data: " + b64.encodeToString(clientKey));
-    Path written = writeFile(file, yaml);
+    return ownerOnly(writeFile(file, yaml));
+  }
+
+  private static Path ownerOnly(Path written) {
     try {
       Files.setPosixFilePermissions(written, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     } catch (UnsupportedOperationException | IOException e) {
       // not a POSIX file system: leave the permissions as they are
     }
     return written;
+  }
+
+  /**
+   * A kubeconfig for a real API server at {@code serverUrl} that authenticates with a bearer token
+   * (a ServiceAccount's): the operator as the chart runs it, in a process of its own. Readable by
+   * its owner only (it holds the token).
+   */
+  public static Path writeToken(Path file, String serverUrl, byte[] certificateAuthority, String token) {
+    String yaml = kubeconfig(serverUrl,
+        "\n    certificate-authority-data: " + java.util.Base64.getEncoder().encodeToString(certificateAuthority),
+        "\n    token: " + token);
+    return ownerOnly(writeFile(file, yaml));
   }
 
   public static Path write(Path file, String serverUrl) {
