@@ -84,11 +84,40 @@ final class OperatorProcess implements AutoCloseable {
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
-  /** RSS now, then heap used and RSS after a full GC ({@code jcmd GC.run}), in bytes. */
+  /**
+   * RSS now, then heap used and RSS after a full GC ({@code jcmd GC.run}), in bytes; with
+   * {@code -XX:NativeMemoryTracking=summary} among the JVM flags, also where the committed memory
+   * is, by the JVM's own categories (the non-heap part of the RSS).
+   */
   Memory memory() throws Exception {
     long rss = rssBytes();
     jcmd("GC.run");
-    return new Memory(rss, heapUsed(jcmd("GC.heap_info")), rssBytes());
+    long heap = heapUsed(jcmd("GC.heap_info"));
+    long after = rssBytes();
+    String nativeMemory = nativeMemory();
+    return new Memory(rss, heap, after, nativeMemory);
+  }
+
+  private static final Pattern NMT_CATEGORY = Pattern.compile("^-\\s+(.+?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
+
+  /** "Java Heap 120 MiB, Class 60 MiB, ..." from {@code VM.native_memory summary}, largest first; empty without tracking. */
+  private String nativeMemory() throws Exception {
+    String out;
+    try {
+      out = jcmd("VM.native_memory summary");
+    } catch (IllegalStateException notTracking) {
+      return "";
+    }
+    List<String[]> categories = new ArrayList<>();
+    for (String line : out.lines().map(String::trim).toList()) {
+      Matcher m = NMT_CATEGORY.matcher(line);
+      if (m.find()) {
+        categories.add(new String[] {m.group(1).trim(), m.group(2)});
+      }
+    }
+    categories.sort((a, b) -> Long.compare(Long.parseLong(b[1]), Long.parseLong(a[1])));
+    return categories.stream().limit(10).map(c -> String.format("%s %d MiB", c[0], Long.parseLong(c[1]) / 1024))
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   /**
@@ -104,7 +133,7 @@ final class OperatorProcess implements AutoCloseable {
     return kib * 1024;
   }
 
-  record Memory(long rssBeforeGc, long heapAfterGc, long rssAfterGc) {}
+  record Memory(long rssBeforeGc, long heapAfterGc, long rssAfterGc, String nativeMemory) {}
 
   private long rssBytes() throws IOException {
     Matcher m = VM_RSS.matcher(Files.readString(Path.of("/proc", Long.toString(process.pid()), "status")));

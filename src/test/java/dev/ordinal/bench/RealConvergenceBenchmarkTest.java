@@ -331,6 +331,9 @@ class RealConvergenceBenchmarkTest {
           rows.put("operator process: RSS (VmRSS) at the end", mib(processMemory.rssBeforeGc()));
           rows.put("operator process: heap used after a full GC (jcmd GC.run, GC.heap_info)", mib(processMemory.heapAfterGc()));
           rows.put("operator process: RSS after that GC", mib(processMemory.rssAfterGc()));
+          if (!processMemory.nativeMemory().isEmpty()) {
+            rows.put("operator process: committed memory by JVM category (NativeMemoryTracking)", processMemory.nativeMemory());
+          }
           rows.put("RSS of the test JVM (kubelet simulator + test informers)", mib(rss));
         } else if (!builtin) {
           rows.put("operator heap share after GC (all - after stop)", mib(heapAll - heapWithout));
