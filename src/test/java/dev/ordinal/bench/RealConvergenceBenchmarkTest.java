@@ -291,6 +291,8 @@ class RealConvergenceBenchmarkTest {
         double batchesAborted = registry.find("ordinal_executor_batches_aborted_total").counters().stream().mapToDouble(c -> c.count()).sum();
         if (operator != null) {
           operator.close();
+          // Measure "without the operator" only once this frame no longer holds it either.
+          operator = null;
         }
         if (process != null) {
           processMemory = process.memory();
