@@ -45,6 +45,10 @@ final class StatefulSetEventSources extends AbstractEventSource<HasMetadata, Sta
     return Set.of();
   }
 
+  /**
+   * Wakes the sets an event concerns. Before this source is started nothing is woken: the primary
+   * informer's initial list reconciles every set anyway.
+   */
   private <R> ResourceEventHandler<R> waking(Function<R, Set<ResourceID>> mapper) {
     Function<R, Set<ResourceID>> sets = r -> {
       try {
@@ -58,36 +62,35 @@ final class StatefulSetEventSources extends AbstractEventSource<HasMetadata, Sta
     return new ResourceEventHandler<>() {
       @Override
       public void onAdd(R resource) {
-        wake(sets.apply(resource));
+        if (isRunning()) {
+          wake(sets.apply(resource));
+        }
       }
 
       @Override
       public void onUpdate(R before, R now) {
-        // Both: a volume whose claimRef changed concerns the set of the old claim and of the new.
-        Set<ResourceID> both = new HashSet<>(sets.apply(before));
-        both.addAll(sets.apply(now));
-        wake(both);
+        if (isRunning()) {
+          // Both: a volume whose claimRef changed concerns the set of the old claim and of the new.
+          Set<ResourceID> both = new HashSet<>(sets.apply(before));
+          both.addAll(sets.apply(now));
+          wake(both);
+        }
       }
 
       @Override
       public void onDelete(R resource, boolean deletedFinalStateUnknown) {
-        wake(sets.apply(resource));
+        if (isRunning()) {
+          wake(sets.apply(resource));
+        }
       }
     };
   }
 
   private void wake(Set<ResourceID> sets) {
-    // Before this source is started the primary informer's initial list reconciles every set anyway.
-    if (!isRunning()) {
-      return;
-    }
     sets.forEach(id -> getEventHandler().handleEvent(new Event(id)));
   }
 
   private Set<ResourceID> setsOf(PersistentVolumeClaim claim) {
-    if (!isRunning()) {
-      return Set.of();
-    }
     return context.getPrimaryCache().list(claim.getMetadata().getNamespace())
         .filter(s -> StatefulSetClaimNames.belongsTo(claim, s))
         .map(ResourceID::fromResource)
@@ -97,7 +100,7 @@ final class StatefulSetEventSources extends AbstractEventSource<HasMetadata, Sta
   private Set<ResourceID> setsAffectedBy(PersistentVolume pv) {
     // Most clusters label no StatefulSet: then a volume event costs nothing here, however many
     // claims are waiting (an OrdinalSet of thousands binding is many volume events).
-    if (!isRunning() || context.getPrimaryCache().list().findAny().isEmpty()) {
+    if (context.getPrimaryCache().list().findAny().isEmpty()) {
       return Set.of();
     }
     var ref = pv.getSpec() == null ? null : pv.getSpec().getClaimRef();
@@ -114,9 +117,6 @@ final class StatefulSetEventSources extends AbstractEventSource<HasMetadata, Sta
   }
 
   private Set<ResourceID> everySet() {
-    if (!isRunning()) {
-      return Set.of();
-    }
     return context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet());
   }
 }
