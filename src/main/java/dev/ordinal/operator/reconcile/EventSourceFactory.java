@@ -25,8 +25,6 @@ import java.util.stream.Collectors;
  * claim, volume and StorageClass sources are shared with the StatefulSet storage mode.
  */
 final class EventSourceFactory {
-  private static final String PENDING = "pending-claims";
-  private static final String ALL = "all";
 
   private EventSourceFactory() {}
 
@@ -53,7 +51,6 @@ final class EventSourceFactory {
         context);
     claims.addIndexers(Map.of(
         InformerClusterCache.BY_SET, InformerClusterCache::setKeyOf,
-        PENDING, c -> isPendingOfSomeSet(c) ? java.util.List.of(ALL) : java.util.List.of(),
         StorageSources.UNBOUND, c -> isBound(c) ? java.util.List.of() : java.util.List.of(StorageSources.ALL)));
 
     var volumes = new FanOutInformerEventSource<>(
@@ -135,14 +132,9 @@ final class EventSourceFactory {
     return setsWithPendingClaims(claims);
   }
 
+  /** The sets of the claims not Bound yet (a claim without the set label, a StatefulSet's say, names none). */
   private static Set<ResourceID> setsWithPendingClaims(InformerEventSource<PersistentVolumeClaim, OrdinalSet> claims) {
-    return claims.byIndex(PENDING, ALL).stream().flatMap(c -> bySetLabel(c).stream()).collect(Collectors.toSet());
-  }
-
-  private static boolean isPendingOfSomeSet(PersistentVolumeClaim claim) {
-    var labels = claim.getMetadata().getLabels();
-    boolean ours = labels != null && labels.containsKey(Labels.SET_NAME);
-    return ours && !isBound(claim);
+    return claims.byIndex(StorageSources.UNBOUND, StorageSources.ALL).stream().flatMap(c -> bySetLabel(c).stream()).collect(Collectors.toSet());
   }
 
   private static boolean isBound(PersistentVolumeClaim claim) {

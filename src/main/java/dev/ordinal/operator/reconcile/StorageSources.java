@@ -7,8 +7,8 @@ import io.fabric8.kubernetes.api.model.storage.StorageClass;
 
 /**
  * The OrdinalSet controller's claim, volume and StorageClass informers, which the StatefulSet
- * storage mode shares. Claims carry an index of every claim not Bound ({@link #UNBOUND} under
- * {@link #ALL}), whoever made it.
+ * storage mode shares. Claims carry one index of every claim not Bound ({@link #UNBOUND} under
+ * {@link #ALL}), whoever made it: both controllers find their Pending claims there.
  */
 public record StorageSources(
     FanOutInformerEventSource<PersistentVolumeClaim, OrdinalSet> claims,
