@@ -259,7 +259,16 @@ class StatefulSetStorageRealTest {
     assertThat(claimWrites(c)).as("claim writes after the shrink was refused").isEqualTo(claimWritesBefore);
     awaitBoundAndReady(c, "web", 3, SLOW);
     IntStream.range(0, 3).forEach(i ->
-        assertThat(c.pod("web-" + i).getMetadata().getUid()).as("web-%d is the same pod throughout", i).isEqualTo(podUids.get("web-" + i)));
+        assertThat(c.pod("web-" + i).getMetadata().getUid())
+            .as("web-%d is the same pod throughout; what the cluster said about the set: %s", i, clusterEvents(c, "web"))
+            .isEqualTo(podUids.get("web-" + i)));
+  }
+
+  /** The StatefulSet controller's own Events about a set (reason: message), to tell why it replaced a pod. */
+  private static List<String> clusterEvents(Cluster c, String set) {
+    return c.client().v1().events().inNamespace(c.ns()).list().getItems().stream()
+        .filter(e -> set.equals(e.getInvolvedObject().getName()) && "StatefulSet".equals(e.getInvolvedObject().getKind()))
+        .map(e -> e.getReason() + ": " + e.getMessage()).toList();
   }
 
   /** `kubectl delete statefulset --cascade=orphan`, then `kubectl apply` with another size. */
